@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LineCounter, isMap, parseDocument } from "yaml";
+import { ConfigError } from "./errors";
+import type { BulwarkConfig } from "./model";
+import { parseStackConfig } from "./model";
+
+/** Stack names: what Pulumi accepts in `Pulumi.<stack>.yaml`. */
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** Path of the stack file for `stack` in `projectDir`. */
+export function stackFilePath(stack: string, projectDir = "."): string {
+  return join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` directly (no Pulumi CLI) and returns the validated model.
+ * Throws {@link ConfigError} naming the file, line, key path, bad value and what is accepted.
+ */
+export function loadStackFile(stack: string, projectDir = "."): BulwarkConfig {
+  const file = stackFilePath(stack, projectDir);
+  if (!STACK_NAME.test(stack)) {
+    throw new ConfigError([{ path: "--stack", value: stack, message: "must be a stack name: letters, digits, '_', '.', '-'" }]);
+  }
+  if (!existsSync(file)) {
+    throw new ConfigError([{ path: "--stack", value: stack, message: `no stack file ${file}; create it or pass an existing stack` }]);
+  }
+  return parseStackYaml(stack, readFileSync(file, "utf8"), file);
+}
+
+/** Parses the text of a stack file; `file` is used in messages. */
+export function parseStackYaml(stack: string, text: string, file: string): BulwarkConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => ({
+        path: "(yaml)",
+        value: undefined,
+        message: `invalid YAML: ${error.message.split("\n")[0]}`,
+        line: error.linePos?.[0].line,
+      })),
+      file,
+    );
+  }
+  const config = doc.get("config", true);
+  if (!isMap(config)) {
+    throw new ConfigError([{ path: "config", value: undefined, message: "the stack file must have a `config:` mapping", line: 1 }], file);
+  }
+  const entries = (doc.toJS() as { config: Record<string, unknown> }).config ?? {};
+  const locate = (path: readonly (string | number)[]) => {
+    // Walk up to the nearest node that exists (a missing key is reported at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = doc.getIn(["config", ...path.slice(0, depth)], true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === "object" && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return parseStackConfig(stack, entries, { file, locate });
+}

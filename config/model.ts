@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { clusterSchema } from "./cluster";
+import type { ConfigProblem } from "./errors";
+import { ConfigError } from "./errors";
+import { policySchema } from "./policy";
+import { tenantsSchema } from "./tenants";
+
+/** AWS regions look like `eu-west-1`, `us-gov-west-1`, `ap-southeast-4`. */
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, {
+  error: "must be an AWS region such as eu-west-1",
+});
+
+/**
+ * The stack file's config keys that Bulwark reads. Every `bulwark:*` key must be one of these;
+ * keys of other namespaces (`pulumi:`, `kubernetes:`, other `aws:` keys) belong to their providers.
+ */
+const stackShape = {
+  "aws:region": awsRegion,
+  "bulwark:cluster": clusterSchema,
+  "bulwark:tenants": tenantsSchema,
+  "bulwark:policy": policySchema,
+};
+const stackSchema = z.object(stackShape);
+const BULWARK_KEYS = Object.keys(stackShape).filter((key) => key.startsWith("bulwark:"));
+
+/** The one typed model of a cluster, parsed from `Pulumi.<stack>.yaml`. */
+export interface BulwarkConfig {
+  readonly stack: string;
+  readonly region: string;
+  readonly cluster: z.infer<typeof clusterSchema>;
+  readonly tenants: z.infer<typeof tenantsSchema>;
+  readonly policy: z.infer<typeof policySchema>;
+}
+
+/** Maps a key path to its 1-based line in the source, when known. */
+export type LineLocator = (path: readonly (string | number)[]) => number | undefined;
+
+/** `["bulwark:tenants", 0, "name"]` → `bulwark:tenants[0].name`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+}
+
+function expectedText(expected: string): string {
+  return expected === "array" ? "a list" : expected === "object" ? "a mapping" : `a ${expected}`;
+}
+
+/** Turns zod issues into problems that name the key path, the bad value and what is accepted. */
+function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown, locate?: LineLocator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const keyPathParts = [...path, key];
+        problems.push({
+          path: keyPath(keyPathParts),
+          value: valueAt(input, keyPathParts),
+          message: issue.message,
+          line: locate?.(keyPathParts as (string | number)[]),
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, path);
+    let message = issue.message;
+    if (issue.code === "invalid_type") {
+      message =
+        value === undefined
+          ? `is required (expected ${expectedText(issue.expected)})`
+          : `must be ${expectedText(issue.expected)}, not ${describeType(value)}`;
+    }
+    problems.push({ path: keyPath(path), value, message, line: locate?.(path as (string | number)[]) });
+  }
+  // Stable order: by line when known, then by path.
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path));
+}
+
+/**
+ * Parses and validates a stack's config entries (key → value, values already decoded from YAML or JSON).
+ * Reports every problem at once by throwing a {@link ConfigError}.
+ */
+export function parseStackConfig(
+  stack: string,
+  entries: Readonly<Record<string, unknown>>,
+  options: { readonly file?: string; readonly locate?: LineLocator } = {},
+): BulwarkConfig {
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(entries).sort()) {
+    if (key.startsWith("bulwark:") && !BULWARK_KEYS.includes(key)) {
+      problems.push({
+        path: key,
+        value: entries[key],
+        message: `unknown key; accepted bulwark keys: ${BULWARK_KEYS.join(", ")}`,
+        line: options.locate?.([key]),
+      });
+    }
+  }
+  const result = stackSchema.safeParse(entries);
+  if (!result.success) problems.push(...toProblems(result.error.issues, entries, options.locate));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems, options.file);
+  const data = result.data;
+  return {
+    stack,
+    region: data["aws:region"],
+    cluster: data["bulwark:cluster"],
+    tenants: data["bulwark:tenants"],
+    policy: data["bulwark:policy"],
+  };
+}

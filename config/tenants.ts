@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { cidr, cidrContains, dns1123Label, labelValue, quantity, strictObject } from "./fields";
+
+/** Namespaces a tenant may never take: they belong to Kubernetes, EKS or the blueprint itself. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"] as const;
+
+/** The instance metadata endpoints: never reachable from tenant pods (node credentials live there). */
+export const INSTANCE_METADATA_CIDRS = { ipv4: "169.254.169.254/32", ipv6: "fd00:ec2::254/128" } as const;
+
+/** RBAC tiers every tenant gets, from most to least privileged. */
+export const TENANT_TIERS = ["admin", "edit", "view"] as const;
+export type TenantTier = (typeof TENANT_TIERS)[number];
+
+const tenantName = dns1123Label.refine(
+  (name) => !(RESERVED_NAMESPACES as readonly string[]).includes(name) && !name.startsWith("kube-"),
+  { error: `is reserved; a tenant may not be named ${RESERVED_NAMESPACES.join(", ")} or start with kube-` },
+);
+
+const idpGroup = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .refine((group) => !group.startsWith("system:"), {
+    error: "must be an identity-provider group; 'system:' groups are Kubernetes' own and would grant their privileges",
+  });
+
+const groupList = z.array(idpGroup).refine((groups) => new Set(groups).size === groups.length, {
+  error: "must not list a group twice",
+});
+
+const egressRule = strictObject({
+  /** Destination CIDR, canonical form. */
+  cidr: cidr.refine(
+    (value) => value !== INSTANCE_METADATA_CIDRS.ipv4 && value !== INSTANCE_METADATA_CIDRS.ipv6
+      && !cidrContains(INSTANCE_METADATA_CIDRS.ipv4, value),
+    { error: "must not target the instance metadata endpoint; it is always excluded from tenant egress" },
+  ),
+  /** Ports allowed to that CIDR; all ports when omitted. */
+  ports: z
+    .array(
+      strictObject({
+        port: z.number().int().min(1).max(65535, { error: "must be a port number from 1 to 65535" }),
+        protocol: z.enum(["TCP", "UDP", "SCTP"], { error: "must be TCP, UDP or SCTP" }).optional(),
+      }),
+    )
+    .min(1, { error: "must list at least one port, or be omitted to allow all ports" })
+    .optional(),
+});
+
+/** One tenant: a namespace with its owner, its identity-provider groups and its resource envelope. */
+export const tenantSchema = strictObject({
+  name: tenantName,
+  owner: labelValue,
+  groups: strictObject({ admin: groupList.optional(), edit: groupList.optional(), view: groupList.optional() }),
+  podSecurity: z
+    .enum(["restricted", "baseline"], {
+      error: "must be restricted (the default) or baseline; privileged is never allowed for a tenant",
+    })
+    .optional(),
+  quota: strictObject({
+    requestsCpu: quantity.optional(),
+    requestsMemory: quantity.optional(),
+    limitsCpu: quantity.optional(),
+    limitsMemory: quantity.optional(),
+    requestsStorage: quantity.optional(),
+    pods: z.number().int().min(0).optional(),
+    services: z.number().int().min(0).optional(),
+    servicesLoadBalancers: z.number().int().min(0).optional(),
+    servicesNodePorts: z.number().int().min(0).optional(),
+    persistentVolumeClaims: z.number().int().min(0).optional(),
+    configMaps: z.number().int().min(0).optional(),
+    secrets: z.number().int().min(0).optional(),
+  }).optional(),
+  limits: strictObject({
+    defaultCpuRequest: quantity.optional(),
+    defaultMemoryRequest: quantity.optional(),
+    defaultCpuLimit: quantity.optional(),
+    defaultMemoryLimit: quantity.optional(),
+    maxCpu: quantity.optional(),
+    maxMemory: quantity.optional(),
+  }).optional(),
+  egress: z.array(egressRule).optional(),
+});
+
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type EgressRuleConfig = z.infer<typeof egressRule>;
+
+export const tenantsSchema = z
+  .array(tenantSchema)
+  .min(1, { error: "must list at least one tenant" })
+  .superRefine((tenants, ctx) => {
+    const seen = new Map<string, number>();
+    tenants.forEach((tenant, index) => {
+      const first = seen.get(tenant.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          input: tenant.name,
+          message: `duplicates tenant ${first} (bulwark:tenants[${first}]); tenant names must be unique`,
+        });
+      } else {
+        seen.set(tenant.name, index);
+      }
+    });
+  });
