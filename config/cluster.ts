@@ -27,10 +27,36 @@ const clusterName = z.string().regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, {
   error: "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
 });
 
+/** Defaults for the EKS OIDC identity provider config (humans authenticate at the company IdP). */
+export const IDENTITY_PROVIDER_DEFAULTS = {
+  usernameClaim: "email",
+  groupsClaim: "groups",
+  /** Prefixes keep IdP names apart from Kubernetes' own (`system:`) and from IAM-mapped names. */
+  usernamePrefix: "oidc:",
+  groupsPrefix: "oidc:",
+} as const;
+
+const identityProvider = strictObject({
+  /** The IdP's issuer URL (https). */
+  issuerUrl: z.url({ protocol: /^https$/, error: "must be an https URL such as https://idp.example.com" }),
+  /** The OIDC client id the cluster accepts tokens for. */
+  clientId: z.string().min(1, { error: "must not be empty" }),
+  usernameClaim: z.string().min(1).optional(),
+  groupsClaim: z.string().min(1).optional(),
+  usernamePrefix: z.string().min(1, { error: "must not be empty: an unprefixed IdP name could collide with system: names" }).optional(),
+  groupsPrefix: z.string().min(1, { error: "must not be empty: an unprefixed IdP group could be named system:masters" }).optional(),
+});
+
 /** The cluster itself. The AWS-side settings are read by lib/ (HardenedEksCluster). */
 export const clusterSchema = strictObject({
   name: clusterName,
   kubernetesVersion,
+  identityProvider: identityProvider.optional(),
 });
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+/** The group name the API server sees for IdP group `group` (the OIDC groups prefix applied). */
+export function idpGroupSubject(cluster: ClusterConfig, group: string): string {
+  return `${cluster.identityProvider?.groupsPrefix ?? IDENTITY_PROVIDER_DEFAULTS.groupsPrefix}${group}`;
+}

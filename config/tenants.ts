@@ -11,6 +11,14 @@ export const INSTANCE_METADATA_CIDRS = { ipv4: "169.254.169.254/32", ipv6: "fd00
 export const TENANT_TIERS = ["admin", "edit", "view"] as const;
 export type TenantTier = (typeof TENANT_TIERS)[number];
 
+/**
+ * The Kubernetes group that EKS access entries put a tenant tier's IAM principals in. The tenant's
+ * RoleBinding for that tier binds this group, so IAM principals and IdP users share one RBAC model.
+ */
+export function tenantTierGroup(tenant: string, tier: TenantTier): string {
+  return `bulwark:${tenant}:${tier}`;
+}
+
 const tenantName = dns1123Label.refine(
   (name) => !(RESERVED_NAMESPACES as readonly string[]).includes(name) && !name.startsWith("kube-"),
   { error: `is reserved; a tenant may not be named ${RESERVED_NAMESPACES.join(", ")} or start with kube-` },
@@ -25,6 +33,15 @@ const idpGroup = z
 
 const groupList = z.array(idpGroup).refine((groups) => new Set(groups).size === groups.length, {
   error: "must not list a group twice",
+});
+
+/** An IAM role or user ARN (no wildcards: access entries name exact principals). */
+const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)\/[A-Za-z0-9+=,.@_\-/]+$/, {
+  error: "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/payments-admin",
+});
+
+const principalList = z.array(iamPrincipalArn).refine((arns) => new Set(arns).size === arns.length, {
+  error: "must not list a principal twice",
 });
 
 const egressRule = strictObject({
@@ -50,7 +67,14 @@ const egressRule = strictObject({
 export const tenantSchema = strictObject({
   name: tenantName,
   owner: labelValue,
+  /** Identity-provider groups per RBAC tier (humans authenticate at the IdP through the cluster's OIDC config). */
   groups: strictObject({ admin: groupList.optional(), edit: groupList.optional(), view: groupList.optional() }),
+  /** IAM principals per RBAC tier, given namespace-scoped EKS access entries in the tier's Kubernetes group. */
+  awsPrincipals: strictObject({
+    admin: principalList.optional(),
+    edit: principalList.optional(),
+    view: principalList.optional(),
+  }).optional(),
   podSecurity: z
     .enum(["restricted", "baseline"], {
       error: "must be restricted (the default) or baseline; privileged is never allowed for a tenant",
