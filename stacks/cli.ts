@@ -1,0 +1,42 @@
+import { parseArgs } from "node:util";
+import { ConfigError, EXIT_BAD_INPUT } from "../config/errors";
+
+/** A command-line usage error: printed with the usage text, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+
+/** Parses argv strictly: an unknown flag or a missing value is a usage error, never ignored. */
+export function parseCommandLine<T extends OptionSpec>(argv: readonly string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Runs a command's body and maps failures to exit codes: bad input (config, usage) → 2 with a message
+ * that says what to fix; anything else → 1 with the error.
+ */
+export async function runCommand(usage: string, body: () => Promise<number> | number): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nNothing was synthesized, planned or deployed.\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+    } else if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${usage}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+    } else {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { Size } from "cdk8s";
+import * as kplus from "cdk8s-plus-33";
+import { buildBulwarkApp } from "../../constructs/app";
+import { TenantNamespace } from "../../constructs/baseline/tenant-namespace";
+import { SCHEMA_KUBERNETES_VERSION, validateKubernetesObject } from "../support/kubernetes-schema";
+import { devConfig, objectsOf } from "../support/repo";
+import { Chart, Testing } from "cdk8s";
+import { HardenedWorkload } from "../../constructs/workload/hardened-workload";
+
+/** Custom resources are validated against their CRD schemas by the Gatekeeper tests. */
+const isCustomResource = (apiVersion: string) => apiVersion.split("/")[0].endsWith("gatekeeper.sh");
+
+describe(`every synthesized object is valid against the Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI schema`, () => {
+  const config = devConfig();
+  test("the schema pinned for validation matches the dev stack's Kubernetes version", () => {
+    expect(config.cluster.kubernetesVersion).toBe(SCHEMA_KUBERNETES_VERSION);
+  });
+
+  const builtIn = objectsOf(buildBulwarkApp(config)).filter((o) => !isCustomResource(o.apiVersion));
+  test.each(builtIn.map((o) => [`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`, o] as const))("%s", (_name, object) => {
+    expect(validateKubernetesObject(object)).toEqual([]);
+  });
+
+  test("HardenedWorkload and a tenant with every option set", () => {
+    const chart = new Chart(Testing.app(), "c", { disableResourceNameHashes: true });
+    new TenantNamespace(chart, "t", {
+      name: "team-a",
+      owner: "team-a",
+      kubernetesVersion: "1.33",
+      podSecurity: "baseline",
+      egress: [{ cidr: "0.0.0.0/0", ports: [{ port: 443, protocol: "TCP" }] }, { cidr: "::/0" }],
+      groups: { admin: ["oidc:a"], edit: ["oidc:e"], view: ["oidc:v", "bulwark:team-a:view"] },
+    });
+    new HardenedWorkload(chart, "w", {
+      name: "api",
+      namespace: "team-a",
+      image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.0.0",
+      resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.gibibytes(1) } },
+      port: 8080,
+      env: { MODE: "production" },
+    });
+    const objects = chart.toJson() as { apiVersion: string; kind: string }[];
+    expect(objects.length).toBeGreaterThan(10);
+    for (const object of objects) expect([object.kind, validateKubernetesObject(object)]).toEqual([object.kind, []]);
+  });
+});
+
+describe("the schema validator itself fails bad objects", () => {
+  test("an unknown field", () => {
+    expect(
+      validateKubernetesObject({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "x" },
+        spec: { podSelector: {}, policyType: ["Ingress"] },
+      } as never),
+    ).toEqual([".spec.policyType: unknown field (not in V1NetworkPolicySpec)"]);
+  });
+
+  test("a mistyped field", () => {
+    const problems = validateKubernetesObject({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "x" },
+      automountServiceAccountToken: "false",
+    } as never);
+    expect(problems.join("\n")).toMatch(/automountServiceAccountToken must be boolean/);
+  });
+
+  test("a missing required field and an unknown kind", () => {
+    expect(validateKubernetesObject({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "x" } } as never).join("\n")).toMatch(/roleRef/);
+    expect(validateKubernetesObject({ apiVersion: "v1", kind: "NetworkPolicy" } as never)).toEqual([
+      "v1/NetworkPolicy: not a Kubernetes 1.33 built-in kind",
+    ]);
+  });
+});

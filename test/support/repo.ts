@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import type { ApiObject, App } from "cdk8s";
+import { Chart } from "cdk8s";
+import { loadStackFile } from "../../config/load";
+import type { BulwarkConfig } from "../../config/model";
+import { buildBulwarkApp } from "../../constructs/app";
+
+/** The repository root. */
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+
+/** The `dev` stack's validated config. */
+export function devConfig(): BulwarkConfig {
+  return loadStackFile("dev", REPO_ROOT);
+}
+
+/** A Kubernetes object as synthesized (plain JSON). */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
+
+/** Every chart of an app with its synthesized objects, in synth order. */
+export function chartsOf(app: App): { id: string; objects: Manifest[] }[] {
+  return app.node.children
+    .filter((child): child is Chart => child instanceof Chart)
+    .map((chart) => ({ id: chart.node.id, objects: chart.toJson() as Manifest[] }));
+}
+
+/** Every object the app synthesizes. */
+export function objectsOf(app: App): Manifest[] {
+  return chartsOf(app).flatMap((chart) => chart.objects);
+}
+
+/** The objects of `config`'s app, built in memory. */
+export function synthObjects(config: BulwarkConfig = devConfig()): Manifest[] {
+  return objectsOf(buildBulwarkApp(config));
+}
+
+/** Finds exactly one object by kind, namespace and name. */
+export function findObject(objects: readonly Manifest[], kind: string, namespace: string | undefined, name: string): Manifest {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? ""}/${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** The JSON of a cdk8s ApiObject. */
+export function jsonOf(object: ApiObject): Manifest {
+  return object.toJson() as Manifest;
+}
+
+/** Runs a `stacks/*.ts` command with tsx in `cwd`; returns exit code and output. */
+export function runStackCommand(script: string, args: readonly string[], cwd: string) {
+  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(REPO_ROOT, "stacks", script), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
