@@ -33,6 +33,15 @@ describe("npm run synth", () => {
     expect(first.stdout).toMatch(/^synth: \d+ objects in \d+ files/);
   });
 
+  test("the cdk8s.yaml entry point (cdk8s synth) writes the same files", () => {
+    const project = scratchProject();
+    expect(readFileSync(join(REPO_ROOT, "cdk8s.yaml"), "utf8")).toMatch(/^app: npx tsx stacks\/cdk8s-app\.ts$/m);
+    expect(runStackCommand("synth.ts", ["--out", "a"], project).status).toBe(0);
+    const viaCdk8s = runStackCommand("cdk8s-app.ts", [], project, { BULWARK_STACK: "dev", CDK8S_OUTDIR: join(project, "b") });
+    expect([viaCdk8s.status, viaCdk8s.stderr]).toEqual([0, ""]);
+    expect(readAll(join(project, "b"))).toEqual(readAll(join(project, "a")));
+  });
+
   test("a broken stack file exits 2, names the key, and writes nothing", () => {
     const project = scratchProject((text) => text.replace("name: payments", "name: Bad_Name"));
     const result = runStackCommand("synth.ts", ["--stack", "dev", "--out", "out"], project);

@@ -47,11 +47,11 @@ export function jsonOf(object: ApiObject): Manifest {
 }
 
 /** Runs a `stacks/*.ts` command with tsx in `cwd`; returns exit code and output. */
-export function runStackCommand(script: string, args: readonly string[], cwd: string) {
+export function runStackCommand(script: string, args: readonly string[], cwd: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(REPO_ROOT, "stacks", script), ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
