@@ -4,3 +4,4 @@ export * from "./network/tenant-network-policies";
 export * from "./rbac/tenant-roles";
 export * from "./workload/hardened-workload";
 export * from "./app";
+export * from "./synthesize";

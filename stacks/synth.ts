@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Yaml } from "cdk8s";
 import { loadStackFile } from "../config/load";
 import { buildBulwarkApp } from "../constructs/app";
+import { synthesizeApp, writeCharts } from "../constructs/synthesize";
 import { parseCommandLine, runCommand } from "./cli";
 
 export const SYNTH_USAGE = `Usage: npm run synth -- [--stack <name>] [--out <dir>]
@@ -29,18 +29,18 @@ export function synthStack(stack: string, outdir: string, projectDir = "."): Syn
   for (const file of readdirSync(outdir)) {
     if (file.endsWith(".k8s.yaml")) rmSync(join(outdir, file));
   }
-  app.synth();
-  const files = readdirSync(outdir).filter((file) => file.endsWith(".k8s.yaml")).sort();
+  const charts = synthesizeApp(app);
+  const files = writeCharts(charts, outdir);
   const kinds: Record<string, number> = {};
   let objects = 0;
-  for (const file of files) {
-    for (const doc of Yaml.load(join(outdir, file))) {
-      const kind = (doc as { kind?: string }).kind ?? "(none)";
+  for (const chart of charts) {
+    for (const object of chart.objects) {
+      const kind = String(object.kind);
       kinds[kind] = (kinds[kind] ?? 0) + 1;
       objects++;
     }
   }
-  return { files: files.map((file) => join(outdir, file)), objects, kinds };
+  return { files, objects, kinds };
 }
 
 /** Human summary of a synth. */

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { ApiObject, App } from "cdk8s";
-import { Chart } from "cdk8s";
 import { loadStackFile } from "../../config/load";
 import type { BulwarkConfig } from "../../config/model";
 import { buildBulwarkApp } from "../../constructs/app";
+import { synthesizeApp } from "../../constructs/synthesize";
 
 /** The repository root. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -19,9 +19,7 @@ export type Manifest = { apiVersion: string; kind: string; metadata: { name: str
 
 /** Every chart of an app with its synthesized objects, in synth order. */
 export function chartsOf(app: App): { id: string; objects: Manifest[] }[] {
-  return app.node.children
-    .filter((child): child is Chart => child instanceof Chart)
-    .map((chart) => ({ id: chart.node.id, objects: chart.toJson() as Manifest[] }));
+  return synthesizeApp(app).map((chart) => ({ id: chart.name, objects: chart.objects as Manifest[] }));
 }
 
 /** Every object the app synthesizes. */
