@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { runWorker } from "./harness";
 
@@ -30,7 +31,7 @@ function main(): void {
     `synth 1000 tenants: ${largest.seconds.toFixed(2)} s (target < ${TARGETS.synth1000TenantsSeconds} s): ${largest.seconds < TARGETS.synth1000TenantsSeconds ? "met" : "MISSED"}`,
     `synth 1000 tenants vs floor: ${largest.floorRatio.toFixed(1)}x (target <= ${TARGETS.synthFloorRatio}x): ${largest.floorRatio <= TARGETS.synthFloorRatio ? "met" : "MISSED"}`,
   ];
-  const results = { machine: { cores: require("node:os").cpus().length, node: process.version }, targets: TARGETS, synth };
+  const results = { machine: { cores: cpus().length, node: process.version }, targets: TARGETS, synth };
   mkdirSync(__dirname, { recursive: true });
   writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(

@@ -1,4 +1,4 @@
-import { Chart } from "cdk8s";
+import type { Chart } from "cdk8s";
 import { buildBulwarkApp } from "../../constructs/app";
 import { synthesizeApp } from "../../constructs/synthesize";
 import { parseStackConfig } from "../../config/model";
