@@ -28,6 +28,16 @@ export function loadStackFile(stack: string, projectDir = "."): BulwarkConfig {
   return parseStackYaml(stack, readFileSync(file, "utf8"), file);
 }
 
+/**
+ * The raw `config:` entries of a validated stack file, as written (for handing to a Pulumi program,
+ * which validates them again through the same parser).
+ */
+export function readStackEntries(stack: string, projectDir = "."): Record<string, unknown> {
+  loadStackFile(stack, projectDir);
+  const doc = parseDocument(readFileSync(stackFilePath(stack, projectDir), "utf8"));
+  return (doc.toJS() as { config: Record<string, unknown> }).config;
+}
+
 /** Parses the text of a stack file; `file` is used in messages. */
 export function parseStackYaml(stack: string, text: string, file: string): BulwarkConfig {
   const lineCounter = new LineCounter();
