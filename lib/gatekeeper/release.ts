@@ -1,0 +1,113 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The Gatekeeper Helm chart Bulwark installs: pinned, >= 3.20 (VAP generation from CEL templates). */
+export const GATEKEEPER_CHART = {
+  name: "gatekeeper",
+  version: "3.21.1",
+  repository: "https://open-policy-agent.github.io/gatekeeper/charts",
+  namespace: "gatekeeper-system",
+} as const;
+
+/** Namespaces Gatekeeper never blocks, so policies cannot lock the cluster or Gatekeeper itself. */
+export const ALWAYS_EXEMPT_NAMESPACES = ["gatekeeper-system", "kube-system"] as const;
+
+export interface GatekeeperReleaseArgs {
+  /** Provider of the target cluster. */
+  readonly provider: k8s.Provider;
+  /**
+   * Namespaces the webhook and audit skip (from the stack's policy config). gatekeeper-system and
+   * kube-system are always added.
+   * @default ["kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"]
+   */
+  readonly exemptNamespaces?: readonly string[];
+  /**
+   * Controller-manager (webhook) replicas; the PodDisruptionBudget keeps all but one available.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Let requests through when the webhook cannot be reached (failurePolicy Ignore). Accepts that a
+   * Gatekeeper outage, or an attacker who causes one, silently turns admission control off.
+   * @default false (failurePolicy Fail; the exempt namespaces keep the cluster recoverable, and the
+   * ValidatingAdmissionPolicies generated from the CEL templates enforce inside the API server anyway)
+   */
+  readonly webhookFailOpenAcceptingBypassDuringOutage?: boolean;
+}
+
+/** Secure defaults of {@link GatekeeperRelease}, in one place. */
+export const GATEKEEPER_DEFAULTS = {
+  exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"],
+  replicas: 3,
+  webhookFailOpen: false,
+  webhookTimeoutSeconds: 3,
+  auditIntervalSeconds: 60,
+  resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+} as const;
+
+/** The chart values for `args`: pure, so tests and the plan show exactly what is installed. */
+export function gatekeeperValues(args: Omit<GatekeeperReleaseArgs, "provider">): Record<string, unknown> {
+  const replicas = args.replicas ?? GATEKEEPER_DEFAULTS.replicas;
+  if (!Number.isInteger(replicas) || replicas < 2) {
+    throw new Error(`GatekeeperRelease: replicas ${JSON.stringify(replicas)} must be a whole number >= 2, so one pod can be lost without losing admission control`);
+  }
+  const exempt = [...new Set([...(args.exemptNamespaces ?? GATEKEEPER_DEFAULTS.exemptNamespaces), ...ALWAYS_EXEMPT_NAMESPACES])].sort();
+  for (const namespace of exempt) {
+    if (namespace.includes("*")) {
+      throw new Error(`GatekeeperRelease: exemptNamespaces entry "${namespace}" must be a namespace name; wildcards are not accepted`);
+    }
+  }
+  const failOpen = args.webhookFailOpenAcceptingBypassDuringOutage ?? GATEKEEPER_DEFAULTS.webhookFailOpen;
+  return {
+    replicas,
+    pdb: { controllerManager: { minAvailable: replicas - 1 } },
+    controllerManager: { exemptNamespaces: exempt, resources: GATEKEEPER_DEFAULTS.resources },
+    audit: { resources: GATEKEEPER_DEFAULTS.resources },
+    disableAudit: false,
+    auditInterval: GATEKEEPER_DEFAULTS.auditIntervalSeconds,
+    validatingWebhookFailurePolicy: failOpen ? "Ignore" : "Fail",
+    validatingWebhookTimeoutSeconds: GATEKEEPER_DEFAULTS.webhookTimeoutSeconds,
+    // CEL templates are evaluated in Gatekeeper and also compiled to ValidatingAdmissionPolicies.
+    enableK8sNativeValidation: true,
+    defaultCreateVAPForTemplates: true,
+    defaultCreateVAPBindingForConstraints: true,
+    // ExpansionTemplates apply pod rules to the pod templates of workload controllers.
+    enableGeneratorResourceExpansion: true,
+    // Bulwark mutates nothing: no mutation webhook to attack or misconfigure.
+    disableMutation: true,
+    logDenies: true,
+    enableRuntimeDefaultSeccompProfile: true,
+  };
+}
+
+/**
+ * Gatekeeper from its Helm chart (a `helm.v3.Release`, not a remote component, so its inputs are
+ * testable): several replicas with a PodDisruptionBudget, resource limits, audit on, the exempt
+ * namespaces of the policy config, fail-closed webhook, VAP generation for CEL templates.
+ */
+export class GatekeeperRelease extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: GatekeeperReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const values = gatekeeperValues(args); // validates before anything is registered
+    super("bulwark:gatekeeper:Release", name, {}, opts);
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: GATEKEEPER_CHART.name,
+        chart: GATEKEEPER_CHART.name,
+        version: GATEKEEPER_CHART.version,
+        repositoryOpts: { repo: GATEKEEPER_CHART.repository },
+        namespace: GATEKEEPER_CHART.namespace,
+        createNamespace: true,
+        atomic: true,
+        waitForJobs: true,
+        values,
+      },
+      { parent: this, provider: args.provider },
+    );
+    this.namespace = this.release.status.namespace.apply((ns) => ns ?? GATEKEEPER_CHART.namespace);
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}
