@@ -24,6 +24,35 @@ export const policySchema = strictObject({
   requiredLabels: z.array(labelKey).optional(),
   exemptNamespaces: z.array(dns1123Label).optional(),
   enforcementAction: z.enum(ENFORCEMENT_ACTIONS, { error: "must be deny, warn or dryrun" }).optional(),
+  /**
+   * Per-policy enforcement, keyed by policy id (a folder of constructs/gatekeeper/policies), so a rollout
+   * can go dryrun → warn → deny one policy at a time. Unknown ids are rejected when the charts are built.
+   */
+  enforcementActions: z
+    .record(dns1123Label, z.enum(ENFORCEMENT_ACTIONS, { error: "must be deny, warn or dryrun" }))
+    .optional(),
+  /** Require every image to be pinned by digest (`@sha256:...`). Default false: a non-latest tag suffices. */
+  requireImageDigest: z.boolean().optional(),
+  /**
+   * Service accounts (`namespace/name`) whose pods may mount an API token. Every other pod in a policed
+   * namespace must set `automountServiceAccountToken: false`.
+   */
+  serviceAccountTokenAllowlist: z
+    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+      error: "must be namespace/serviceaccount, e.g. payments/metrics-reader",
+    }))
+    .optional(),
+  /** Namespaces whose LoadBalancer Services may be internet-facing. Default none: internal only. */
+  publicLoadBalancerNamespaces: z.array(dns1123Label).optional(),
+  /**
+   * Names of the (Cluster)RoleBindings allowed to grant cluster-admin: the break-glass list. Default none.
+   */
+  breakGlassClusterAdminBindings: z.array(z.string().min(1)).optional(),
+  /**
+   * ClusterRoles (by name) the RBAC hygiene policies do not judge: add-ons that need wildcards or
+   * escalation verbs. Replaces the default, Gatekeeper's own `gatekeeper-manager-role`.
+   */
+  exemptClusterRoles: z.array(z.string().min(1)).optional(),
 });
 
 export type PolicyConfig = z.infer<typeof policySchema>;

@@ -1,6 +1,7 @@
 import { App, Chart } from "cdk8s";
 import type { BulwarkConfig } from "../config/model";
 import { TenantNamespace, tenantNamespacePropsFromConfig } from "./baseline/tenant-namespace";
+import { addGatekeeperCharts } from "./gatekeeper";
 
 /** Options of {@link buildBulwarkApp}. */
 export interface BulwarkAppOptions {
@@ -13,7 +14,8 @@ export interface BulwarkAppOptions {
 
 /**
  * The cdk8s App of one stack: a chart per tenant (`tenant-<name>.k8s.yaml`) holding its namespace
- * baseline, and the Gatekeeper charts. Pure: the same config always gives the same objects.
+ * baseline, then `gatekeeper-templates` (ConstraintTemplates and ExpansionTemplates) and
+ * `gatekeeper-constraints`. Pure: the same config always gives the same objects.
  */
 export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? "dist", outputFileExtension: ".k8s.yaml" });
@@ -21,5 +23,6 @@ export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOption
     const chart = new Chart(app, `tenant-${tenant.name}`, { disableResourceNameHashes: true });
     new TenantNamespace(chart, "baseline", tenantNamespacePropsFromConfig(config, tenant));
   }
+  addGatekeeperCharts(app, config);
   return app;
 }

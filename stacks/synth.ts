@@ -35,7 +35,8 @@ export function synthStack(stack: string, outdir: string, projectDir = "."): Syn
   let objects = 0;
   for (const chart of charts) {
     for (const object of chart.objects) {
-      const kind = String(object.kind);
+      // Constraints have one kind per policy: count them together.
+      const kind = String(object.apiVersion).startsWith("constraints.gatekeeper.sh/") ? "Constraint" : String(object.kind);
       kinds[kind] = (kinds[kind] ?? 0) + 1;
       objects++;
     }

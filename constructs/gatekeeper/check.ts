@@ -1,0 +1,382 @@
+/**
+ * `check` as a library: evaluates Kubernetes manifests against the SYNTHESIZED Gatekeeper objects of a
+ * stack (the same templates and constraints `npm run synth` emits), offline. Used by `stacks/check.ts`
+ * (the CLI), by the tests, and by app repositories.
+ *
+ *   const checker = createChecker({ config, bundle: "pss-restricted", pssVersion: "v1.30" });
+ *   checker.checkObject(pod)            // → Violation[]
+ *   checker.checkPaths(["k8s/"], { namespace: "payments" })  // → CheckReport, or throws CheckInputError
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { extname, join, relative } from "node:path";
+import { App } from "cdk8s";
+import { CORE_SCHEMA, loadAll } from "js-yaml";
+import { LineCounter, parseAllDocuments } from "yaml";
+import type { BulwarkConfig } from "../../config/model";
+import type { Violation } from "./engine/evaluator";
+import { PolicySet } from "./engine/evaluator";
+import { CLUSTER_SCOPED_KINDS } from "./engine/match";
+import type { GatekeeperChartsOptions } from "./index";
+import { addGatekeeperCharts } from "./index";
+
+export type { Violation } from "./engine/evaluator";
+
+/** Options of {@link createChecker}. */
+export interface CheckerOptions extends GatekeeperChartsOptions {
+  readonly config: BulwarkConfig;
+}
+
+/** One object's outcome. */
+export interface CheckResult {
+  readonly file: string;
+  /** 1-based index of the YAML document (or JSON file = 1) the object came from. */
+  readonly document: number;
+  /** 1-based line where the document starts. */
+  readonly line: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Effective namespace; null for cluster-scoped objects. */
+  readonly namespace: string | null;
+  readonly name: string;
+  readonly violations: readonly Violation[];
+}
+
+/** The outcome of a run. */
+export interface CheckReport {
+  readonly results: readonly CheckResult[];
+  readonly summary: { readonly objects: number; readonly deny: number; readonly warn: number; readonly dryrun: number };
+}
+
+/** One problem with the input: file, line, what is wrong. */
+export interface InputProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** Unreadable files, invalid YAML/JSON, or documents that are not Kubernetes objects. Exit code 2. */
+export class CheckInputError extends Error {
+  constructor(readonly problems: readonly InputProblem[]) {
+    super(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ""}: ${p.message}`).join("\n"));
+    this.name = "CheckInputError";
+  }
+}
+
+/** An object read from a file, with where it came from. */
+export interface InputObject {
+  readonly file: string;
+  readonly document: number;
+  readonly line: number;
+  readonly object: Record<string, unknown>;
+}
+
+const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+/** Lists the manifest files of the given paths (folders recursively, sorted); missing paths are problems. */
+export function collectFiles(paths: readonly string[], problems: InputProblem[]): string[] {
+  const files: string[] = [];
+  const walk = (path: string, explicit: boolean): void => {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      problems.push({ file: path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) walk(join(path, entry), false);
+    } else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) {
+      files.push(path);
+    }
+  };
+  for (const path of paths) walk(path, true);
+  return files;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Offset of the first JSON syntax error (a small recursive-descent scan; Node does not always say). */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\r\n".includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => (text.startsWith(word, i) ? (i += word.length) : fail());
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else {
+      const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (offset) {
+    return offset as number;
+  }
+  return text.length;
+}
+
+/** The line of a JSON syntax error. */
+function jsonErrorLine(text: string, error: Error): number {
+  const match = /position (\d+)/.exec(error.message);
+  return lineOf(text, match ? Number(match[1]) : jsonErrorOffset(text));
+}
+
+/** `yaml` messages end with "at line L, column C:" and a code excerpt; the problem carries the position already. */
+function yamlMessage(message: string): string {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown): void {
+  if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
+  if (typeof value !== "object" || Array.isArray(value)) {
+    problems.push({ file, line, message: `document ${document} is not a Kubernetes object (a mapping with apiVersion and kind)` });
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  if (object.kind === "List" && Array.isArray(object.items)) {
+    for (const item of object.items) pushObject(out, problems, file, document, line, item);
+    return;
+  }
+  if (typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
+    problems.push({ file, line, message: `document ${document} has no apiVersion and kind; it is not a Kubernetes object` });
+    return;
+  }
+  out.push({ file, document, line, object });
+}
+
+/** Reads every object of one file; YAML and JSON errors become problems with line numbers. */
+export function readManifestFile(file: string, problems: InputProblem[]): InputObject[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    return [];
+  }
+  const out: InputObject[] = [];
+  if (extname(file).toLowerCase() === ".json") {
+    try {
+      pushObject(out, problems, file, 1, 1, JSON.parse(text));
+    } catch (error) {
+      problems.push({ file, line: jsonErrorLine(text, error as Error), message: `invalid JSON: ${(error as Error).message.split("\n")[0]}` });
+    }
+    return out;
+  }
+  const fast = readYamlFast(file, text);
+  if (fast) {
+    fast.forEach((doc) => pushObject(out, problems, file, doc.document, doc.line, doc.value));
+    return out;
+  }
+  readYamlExact(file, text, out, problems);
+  return out;
+}
+
+/**
+ * Start line of each YAML document, by YAML's own rule that `---` and `...` at column 0 are document
+ * markers (never content). A document is counted when `---` opens it or when content precedes any marker.
+ */
+export function documentStartLines(text: string): number[] {
+  const starts: number[] = [];
+  let open = false; // a document is open and counted
+  let hasContent = false;
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "");
+    if (/^---(\s|$)/.test(line)) {
+      const rest = line.slice(3).trim();
+      starts.push(i + 1);
+      open = true;
+      hasContent = rest !== "" && !rest.startsWith("#");
+      return;
+    }
+    if (/^\.\.\.(\s|$)/.test(line)) {
+      open = false;
+      return;
+    }
+    const content = line.trim() !== "" && !line.trimStart().startsWith("#") && !(line.startsWith("%") && !open);
+    if (!content) return;
+    if (!open) {
+      starts.push(i + 1);
+      open = true;
+      hasContent = true;
+    } else if (!hasContent) {
+      starts[starts.length - 1] = i + 1;
+      hasContent = true;
+    }
+  });
+  return starts;
+}
+
+/**
+ * The fast path: js-yaml (YAML 1.2 core schema, duplicate keys are errors), about ten times faster than
+ * the exact parser. Returns undefined (use the exact path) on any error or when the document count does
+ * not match the markers, so errors are always reported by the exact parser with file, line and column.
+ */
+export function readYamlFast(file: string, text: string): { document: number; line: number; value: unknown }[] | undefined {
+  let values: unknown[];
+  try {
+    values = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+  } catch {
+    return undefined;
+  }
+  const starts = documentStartLines(text);
+  if (starts.length !== values.length) return undefined;
+  return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
+}
+
+/** The exact path: the `yaml` parser with line counting; every syntax error becomes a problem. */
+export function readYamlExact(file: string, text: string, out: InputObject[], problems: InputProblem[]): void {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  list.forEach((doc, i) => {
+    const start = doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(start).line;
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const at = error.linePos?.[0];
+        problems.push({ file, line: at?.line ?? line, message: `invalid YAML (column ${at?.col ?? 1}): ${yamlMessage(error.message)}` });
+      }
+      return;
+    }
+    // Skip past leading comments/blank lines to the document's first content line.
+    const contentStart = doc.contents?.range?.[0] ?? start;
+    pushObject(out, problems, file, i + 1, lineCounter.linePos(contentStart).line, doc.toJS({ maxAliasCount: 100 }));
+  });
+}
+
+/** A compiled checker for one stack, bundle and PSS version. CEL is compiled once, at creation. */
+export interface Checker {
+  readonly policySet: PolicySet;
+  /** The synthesized Gatekeeper objects the checker evaluates. */
+  readonly gatekeeperObjects: readonly Record<string, unknown>[];
+  /** Violations of one object (its namespace used as given). */
+  checkObject(object: Readonly<Record<string, unknown>>, namespaceLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>): Violation[];
+  /** Checks objects already read; `namespace` fills in namespaced objects without one. */
+  checkObjects(objects: readonly InputObject[], options?: { readonly namespace?: string; readonly baseDir?: string }): CheckReport;
+  /** Reads and checks files and folders; throws {@link CheckInputError} when any input is bad. */
+  checkPaths(paths: readonly string[], options?: { readonly namespace?: string; readonly baseDir?: string }): CheckReport;
+}
+
+/** The synthesized Gatekeeper objects of a stack (what `npm run synth` writes for the Gatekeeper charts). */
+export function synthesizeGatekeeperObjects(options: CheckerOptions): Record<string, unknown>[] {
+  const app = new App({ outdir: "unused" });
+  addGatekeeperCharts(app, options.config, options);
+  return app.charts.flatMap((chart) => chart.toJson() as Record<string, unknown>[]);
+}
+
+/** Builds a checker from a stack config. */
+export function createChecker(options: CheckerOptions): Checker {
+  const gatekeeperObjects = synthesizeGatekeeperObjects(options);
+  const policySet = PolicySet.fromObjects(gatekeeperObjects);
+  const checker: Checker = {
+    policySet,
+    gatekeeperObjects,
+    checkObject: (object, namespaceLabels) => policySet.evaluate(object, { namespaceLabels }),
+    checkObjects(objects, opts = {}) {
+      const defaultNamespace = opts.namespace ?? "default";
+      const prepared = objects.map((input) => {
+        const object = input.object;
+        const meta = (object.metadata ?? {}) as Record<string, unknown>;
+        const clusterScoped = CLUSTER_SCOPED_KINDS.has(String(object.kind));
+        const namespace = clusterScoped ? null : typeof meta.namespace === "string" && meta.namespace ? meta.namespace : defaultNamespace;
+        const effective = clusterScoped || meta.namespace === namespace ? object : { ...object, metadata: { ...meta, namespace } };
+        return { input, object: effective, namespace };
+      });
+      const namespaceLabels = new Map<string, Record<string, string>>();
+      for (const { object } of prepared) {
+        if (object.kind === "Namespace" && object.apiVersion === "v1") {
+          const meta = (object.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
+          if (meta.name) namespaceLabels.set(meta.name, meta.labels ?? {});
+        }
+      }
+      const summary = { objects: 0, deny: 0, warn: 0, dryrun: 0 };
+      const results = prepared.map(({ input, object, namespace }) => {
+        const violations = policySet.evaluate(object, { namespaceLabels });
+        summary.objects++;
+        for (const v of violations) summary[v.enforcementAction]++;
+        const meta = (object.metadata ?? {}) as Record<string, unknown>;
+        return {
+          file: opts.baseDir ? relative(opts.baseDir, input.file) : input.file,
+          document: input.document,
+          line: input.line,
+          apiVersion: String(object.apiVersion),
+          kind: String(object.kind),
+          namespace,
+          name: String(meta.name ?? meta.generateName ?? ""),
+          violations,
+        };
+      });
+      return { results, summary };
+    },
+    checkPaths(paths, opts = {}) {
+      const problems: InputProblem[] = [];
+      const objects: InputObject[] = [];
+      for (const file of collectFiles(paths, problems)) objects.push(...readManifestFile(file, problems));
+      if (paths.length === 0) problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
+      if (problems.length > 0) throw new CheckInputError(problems);
+      return checker.checkObjects(objects, opts);
+    },
+  };
+  return checker;
+}
+
+/** Exit code of a report: 1 when any deny-level violation, else 0. */
+export function exitCodeOf(report: CheckReport): 0 | 1 {
+  return report.summary.deny > 0 ? 1 : 0;
+}

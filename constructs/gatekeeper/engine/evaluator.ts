@@ -1,0 +1,149 @@
+/**
+ * Evaluates objects against a set of SYNTHESIZED Gatekeeper objects (ConstraintTemplates, constraints,
+ * ExpansionTemplates), with Gatekeeper's semantics: match, excluded namespaces, enforcement actions and
+ * controller expansion. Templates are compiled once when the set is built.
+ */
+import type { CelInput } from "@bufbuild/cel";
+import type { CompiledTemplate } from "./cel";
+import { compileTemplate, requestFor, toCelValue } from "./cel";
+import type { ExpansionTemplateObject } from "./expansion";
+import { expandObject, splitApiVersion } from "./expansion";
+import type { ConstraintMatch, MatchSubject } from "./match";
+import { CLUSTER_SCOPED_KINDS, constraintMatches } from "./match";
+
+/** Enforcement actions Gatekeeper reports. */
+export type Enforcement = "deny" | "warn" | "dryrun";
+
+/** One violation of one constraint. */
+export interface Violation {
+  /** `<ConstraintKind>/<constraint name>`. */
+  readonly policy: string;
+  readonly enforcementAction: Enforcement;
+  readonly message: string;
+}
+
+interface LoadedConstraint {
+  readonly id: string;
+  readonly kind: string;
+  readonly match: ConstraintMatch | undefined;
+  readonly enforcementAction: Enforcement;
+  readonly celConstraint: CelInput;
+  readonly template: CompiledTemplate;
+}
+
+type K8sObject = Record<string, unknown> & { metadata?: Record<string, unknown> };
+
+/** Options of {@link PolicySet.evaluate}. */
+export interface EvaluateOptions {
+  /** Labels of known namespaces (from Namespace objects in the same input), for namespaceSelector. */
+  readonly namespaceLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+function toEnforcement(value: unknown, where: string): Enforcement {
+  if (value === undefined) return "deny";
+  if (value === "deny" || value === "warn" || value === "dryrun") return value;
+  throw new Error(`${where}: enforcementAction ${JSON.stringify(value)} is not deny, warn or dryrun`);
+}
+
+function subjectOf(object: K8sObject, options: EvaluateOptions): MatchSubject {
+  const { group } = splitApiVersion(String(object.apiVersion ?? ""));
+  const kind = String(object.kind ?? "");
+  const meta = object.metadata ?? {};
+  const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind);
+  const name = String(meta.name ?? "");
+  const isNamespace = kind === "Namespace" && group === "";
+  const namespace = isNamespace ? name : clusterScoped ? undefined : String(meta.namespace ?? "");
+  return {
+    group,
+    kind,
+    name,
+    namespace,
+    clusterScoped,
+    labels: (meta.labels ?? {}) as Record<string, string>,
+    namespaceLabels: namespace === undefined ? undefined : options.namespaceLabels?.get(namespace),
+  };
+}
+
+/** A compiled policy set. */
+export class PolicySet {
+  private constructor(
+    private readonly constraints: readonly LoadedConstraint[],
+    private readonly expansions: readonly ExpansionTemplateObject[],
+  ) {}
+
+  /** Number of constraints in the set. */
+  get size(): number {
+    return this.constraints.length;
+  }
+
+  /** The `<Kind>/<name>` of every constraint, sorted. */
+  get constraintIds(): readonly string[] {
+    return this.constraints.map((c) => c.id);
+  }
+
+  /**
+   * Builds the set from synthesized objects. Each constraint must have its template; objects that are
+   * none of the three kinds are ignored.
+   */
+  static fromObjects(objects: readonly unknown[]): PolicySet {
+    const templates = new Map<string, CompiledTemplate>();
+    const expansions: ExpansionTemplateObject[] = [];
+    const constraintObjects: K8sObject[] = [];
+    for (const raw of objects) {
+      const object = raw as K8sObject;
+      if (object.kind === "ConstraintTemplate" && String(object.apiVersion).startsWith("templates.gatekeeper.sh/")) {
+        const compiled = compileTemplate(object);
+        templates.set(compiled.kind, compiled);
+      } else if (object.kind === "ExpansionTemplate" && String(object.apiVersion).startsWith("expansion.gatekeeper.sh/")) {
+        expansions.push(object as unknown as ExpansionTemplateObject);
+      } else if (String(object.apiVersion).startsWith("constraints.gatekeeper.sh/")) {
+        constraintObjects.push(object);
+      }
+    }
+    const constraints = constraintObjects.map((object) => {
+      const kind = String(object.kind);
+      const name = String(object.metadata?.name ?? "");
+      const template = templates.get(kind);
+      if (!template) throw new Error(`constraint ${kind}/${name} has no ConstraintTemplate defining kind ${kind}`);
+      const spec = (object.spec ?? {}) as Record<string, unknown>;
+      return {
+        id: `${kind}/${name}`,
+        kind,
+        match: spec.match as ConstraintMatch | undefined,
+        enforcementAction: toEnforcement(spec.enforcementAction, `constraint ${kind}/${name}`),
+        celConstraint: toCelValue(object),
+        template,
+      };
+    });
+    constraints.sort((a, b) => a.id.localeCompare(b.id));
+    return new PolicySet(constraints, expansions);
+  }
+
+  private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
+    const subject = subjectOf(object, options);
+    let celObject: CelInput | undefined;
+    let request: CelInput | undefined;
+    const violations: Violation[] = [];
+    for (const constraint of this.constraints) {
+      if (!constraintMatches(constraint.match, subject)) continue;
+      celObject ??= toCelValue(object);
+      request ??= requestFor(object);
+      const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request });
+      for (const message of messages) {
+        violations.push({ policy: constraint.id, enforcementAction: override ?? constraint.enforcementAction, message: prefix + message });
+      }
+    }
+    return violations;
+  }
+
+  /** Every violation of one object, including those of its expanded pod template. */
+  evaluate(object: Readonly<Record<string, unknown>>, options: EvaluateOptions = {}): Violation[] {
+    const k8s = object as K8sObject;
+    const violations = this.evaluateOne(k8s, options, "", undefined);
+    for (const expanded of expandObject(k8s, this.expansions)) {
+      const override = expanded.enforcementAction === undefined ? undefined : toEnforcement(expanded.enforcementAction, `ExpansionTemplate ${expanded.template}`);
+      violations.push(...this.evaluateOne(expanded.object, options, `[Implied by ${expanded.template}] `, override));
+    }
+    return violations;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./cel";
+export * from "./match";
+export * from "./expansion";
+export * from "./evaluator";

@@ -1,0 +1,13 @@
+import { definePolicy, POD_KINDS } from "../../policy";
+
+/**
+ * Images only from the stack's `bulwark:policy.allowedRegistries` (prefixes ending with '/'); an image with
+ * no registry host counts as docker.io. Example policy: the shape every policy folder follows.
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkAllowedRegistries",
+  description: "Images only from the configured registries (exact prefix, docker.io when no registry is named).",
+  matchKinds: POD_KINDS,
+  parameters: (ctx) => ({ registries: [...ctx.config.policy.allowedRegistries] }),
+});

@@ -1,0 +1,13 @@
+import { definePolicy } from "../../policy";
+
+/** The label key naming a namespace's owning team (TenantNamespace sets it from `bulwark:tenants[].owner`). */
+export const OWNER_LABEL = "owner";
+
+/** Every Namespace carries an `owner` label. */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkNamespaceOwner",
+  description: "Namespaces carry a non-empty owner label.",
+  matchKinds: [{ apiGroups: [""], kinds: ["Namespace"] }],
+  parameters: () => ({ label: OWNER_LABEL }),
+});

@@ -1,0 +1,19 @@
+import { definePolicy } from "../../policy";
+
+/**
+ * Namespaces enforce Pod Security `restricted`, or `baseline` where `bulwark:tenants[].podSecurity` says
+ * so (a stricter label is always accepted).
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkNamespacePodSecurity",
+  description: "Namespaces carry the PSA enforce label at the level the config allows (restricted by default).",
+  matchKinds: [{ apiGroups: [""], kinds: ["Namespace"] }],
+  parameters: (ctx) => ({
+    defaultLevel: "restricted",
+    namespaceLevels: ctx.config.tenants
+      .filter((t) => t.podSecurity !== undefined)
+      .map((t) => ({ namespace: t.name, level: t.podSecurity }))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace)),
+  }),
+});

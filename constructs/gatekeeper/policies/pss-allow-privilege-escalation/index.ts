@@ -1,0 +1,13 @@
+import { definePolicy, POD_KINDS } from "../../policy";
+
+/**
+ * PSS restricted: Privilege Escalation (Pod Security Standards, restricted level).
+ * The CEL is in template.yaml; its `version` parameter is the standard's version (default: the cluster's).
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "K8sPSSAllowPrivilegeEscalation",
+  description: "Every container must set securityContext.allowPrivilegeEscalation=false explicitly. Pods with spec.os.name=windows are exempt, as in Pod Security Admission.",
+  matchKinds: POD_KINDS,
+  podSecurityLevel: "restricted",
+});

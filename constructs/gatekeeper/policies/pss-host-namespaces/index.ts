@@ -1,0 +1,13 @@
+import { definePolicy, POD_KINDS } from "../../policy";
+
+/**
+ * PSS baseline: Host Namespaces (Pod Security Standards, baseline level).
+ * The CEL is in template.yaml; its `version` parameter is the standard's version (default: the cluster's).
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "K8sPSSHostNamespaces",
+  description: "Sharing the host namespaces must be disallowed: spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false.",
+  matchKinds: POD_KINDS,
+  podSecurityLevel: "baseline",
+});

@@ -1,0 +1,13 @@
+import { definePolicy, POD_KINDS } from "../../policy";
+
+/**
+ * PSS restricted: Running as Non-root (Pod Security Standards, restricted level).
+ * The CEL is in template.yaml; its `version` parameter is the standard's version (default: the cluster's).
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "K8sPSSRunAsNonRoot",
+  description: "Containers must run as non-root: runAsNonRoot=true at pod level (containers may leave it unset) or in every container; runAsNonRoot=false anywhere is forbidden.",
+  matchKinds: POD_KINDS,
+  podSecurityLevel: "restricted",
+});

@@ -1,0 +1,16 @@
+import { definePolicy, POD_KINDS, WORKLOAD_KINDS } from "../../policy";
+
+/**
+ * Pods and workloads carry `bulwark:policy.requiredLabels` (their pod templates too, through expansion).
+ * No constraint when the stack requires no labels.
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkRequiredLabels",
+  description: "Pods and workload controllers carry every configured required label.",
+  matchKinds: [...POD_KINDS, ...WORKLOAD_KINDS],
+  constraints: (ctx) => {
+    const labels = [...(ctx.config.policy.requiredLabels ?? [])].sort();
+    return labels.length === 0 ? [] : [{ parameters: { labels } }];
+  },
+});

@@ -1,0 +1,13 @@
+import { definePolicy } from "../../policy";
+
+/**
+ * LoadBalancer Services are internal (AWS scheme annotation) unless their namespace is in
+ * `bulwark:policy.publicLoadBalancerNamespaces`.
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkInternalLoadBalancer",
+  description: "LoadBalancer Services are internal unless the namespace is configured public-facing.",
+  matchKinds: [{ apiGroups: [""], kinds: ["Service"] }],
+  parameters: (ctx) => ({ publicNamespaces: [...(ctx.config.policy.publicLoadBalancerNamespaces ?? [])].sort() }),
+});

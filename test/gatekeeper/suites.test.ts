@@ -1,0 +1,45 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadPolicies, POLICIES_DIR } from "../../constructs/gatekeeper/policy";
+import type { SuiteCaseResult } from "../../constructs/gatekeeper/suite";
+import { runSuite } from "../../constructs/gatekeeper/suite";
+
+const folders = readdirSync(POLICIES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+describe("policy folders", () => {
+  it("every folder is a loadable policy", () => {
+    expect(loadPolicies().map((p) => p.name)).toEqual(folders);
+  });
+
+  it.each(folders)("%s has a suite.yaml and a samples/ folder", (folder) => {
+    expect(existsSync(join(POLICIES_DIR, folder, "suite.yaml"))).toBe(true);
+    expect(existsSync(join(POLICIES_DIR, folder, "samples"))).toBe(true);
+  });
+});
+
+describe.each(folders.filter((f) => existsSync(join(POLICIES_DIR, f, "suite.yaml"))))("suite of %s", (folder) => {
+  // A suite that cannot even be read (bad YAML, missing template) fails its own test, not the whole file.
+  let results: SuiteCaseResult[] = [];
+  let loadError: unknown;
+  try {
+    results = runSuite(join(POLICIES_DIR, folder, "suite.yaml"));
+  } catch (error) {
+    loadError = error;
+  }
+
+  it("loads", () => {
+    expect(loadError).toBeUndefined();
+  });
+
+  it("has at least 2 allowed and 2 disallowed cases", () => {
+    expect(results.filter((r) => r.allowed).length).toBeGreaterThanOrEqual(2);
+    expect(results.filter((r) => !r.allowed).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(results.map((r) => [`${r.test}/${r.name}`, r] as const))("case %s passes", (_name, result) => {
+    expect(result.failures).toEqual([]);
+  });
+});

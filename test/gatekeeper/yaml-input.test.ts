@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { InputObject, InputProblem } from "../../constructs/gatekeeper/check";
+import { readYamlExact, readYamlFast } from "../../constructs/gatekeeper/check";
+import { POLICIES_DIR } from "../../constructs/gatekeeper/policy";
+
+function exact(text: string): { document: number; line: number; value: unknown }[] {
+  const out: InputObject[] = [];
+  const problems: InputProblem[] = [];
+  readYamlExact("t.yaml", text, out, problems);
+  expect(problems).toEqual([]);
+  return out.map((o) => ({ document: o.document, line: o.line, value: o.object }));
+}
+
+function fast(text: string) {
+  return (readYamlFast("t.yaml", text) ?? []).filter((d) => d.value !== null && d.value !== undefined);
+}
+
+const POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n";
+const tricky: Record<string, string> = {
+  "single document": POD,
+  "leading comment and marker": `# header\n\n---\n${POD}`,
+  "empty documents between": `${POD}---\n---\n# only a comment\n---\n${POD}`,
+  "end markers": `${POD}...\n---\n${POD}...\n`,
+  "directive": `%YAML 1.2\n---\n${POD}`,
+  "block scalar with indented dashes": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: |\n    ---\n    not a marker\n---\n${POD}`,
+  "trailing marker": `${POD}---\n`,
+  "CRLF": POD.replace(/\n/g, "\r\n") + "---\r\n" + POD.replace(/\n/g, "\r\n"),
+  "numbers and strings": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  a: '012'\nspec:\n  replicas: 3\n  ratio: 0.5\n  date: 2024-01-01\n  yes: yes\n",
+};
+
+describe("the fast YAML path agrees with the exact parser (values, document numbers, lines)", () => {
+  it.each(Object.entries(tricky))("%s", (_name, text) => {
+    expect(fast(text)).toEqual(exact(text).filter((d) => d.value !== null && d.value !== undefined));
+  });
+
+  const samples = readdirSync(POLICIES_DIR).flatMap((policy) => {
+    const dir = join(POLICIES_DIR, policy, "samples");
+    try {
+      return readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => join(dir, f));
+    } catch {
+      return [];
+    }
+  });
+  it(`on every policy sample (${samples.length} files)`, () => {
+    expect(samples.length).toBeGreaterThan(100);
+    for (const file of samples) {
+      const text = readFileSync(file, "utf8");
+      expect([file, fast(text)]).toEqual([file, exact(text).filter((d) => d.value !== null)]);
+    }
+  });
+
+  it("leaves errors to the exact parser", () => {
+    expect(readYamlFast("t.yaml", "a: 1\na: 2\n")).toBeUndefined();
+    expect(readYamlFast("t.yaml", "a: [\n")).toBeUndefined();
+  });
+});
