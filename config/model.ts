@@ -1,9 +1,21 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
+import { strictObject } from "./fields";
 import type { ConfigProblem } from "./errors";
 import { ConfigError } from "./errors";
 import { policySchema } from "./policy";
 import { tenantsSchema } from "./tenants";
+
+/**
+ * How much of the stack a `pulumi up` deploys. The API endpoint is private, so the in-cluster layer can
+ * only be applied from inside the VPC (or an admin network): `cluster` deploys the AWS side from
+ * anywhere; `full` adds Gatekeeper, the baselines and the policies.
+ */
+export const DEPLOY_PHASES = ["cluster", "full"] as const;
+export type DeployPhase = (typeof DEPLOY_PHASES)[number];
+const deploySchema = strictObject({
+  phase: z.enum(DEPLOY_PHASES, { error: "must be cluster (AWS side only) or full (AWS side and in-cluster layer)" }).optional(),
+});
 
 /** AWS regions look like `eu-west-1`, `us-gov-west-1`, `ap-southeast-4`. */
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, {
@@ -19,6 +31,7 @@ const stackShape = {
   "bulwark:cluster": clusterSchema,
   "bulwark:tenants": tenantsSchema,
   "bulwark:policy": policySchema,
+  "bulwark:deploy": deploySchema.optional(),
 };
 const stackSchema = z.object(stackShape);
 const BULWARK_KEYS = Object.keys(stackShape).filter((key) => key.startsWith("bulwark:"));
@@ -30,6 +43,8 @@ export interface BulwarkConfig {
   readonly cluster: z.infer<typeof clusterSchema>;
   readonly tenants: z.infer<typeof tenantsSchema>;
   readonly policy: z.infer<typeof policySchema>;
+  /** Deployment settings; `phase` defaults to `full`. */
+  readonly deploy?: z.infer<typeof deploySchema>;
 }
 
 /** Maps a key path to its 1-based line in the source, when known. */
@@ -122,5 +137,6 @@ export function parseStackConfig(
     cluster: data["bulwark:cluster"],
     tenants: data["bulwark:tenants"],
     policy: data["bulwark:policy"],
+    deploy: data["bulwark:deploy"],
   };
 }

@@ -1,7 +1,40 @@
-import { synthMain } from "./synth";
+import { join, resolve } from "node:path";
+import { loadStackFile } from "../config/load";
+import { parseCommandLine, runCommand } from "./cli";
+import { countByType, formatPlanSummary, planStack, writePlan } from "./plan";
+import { formatSynthSummary, synthStack } from "./synth";
 
-/**
- * `npm start`: the main job, offline (no cloud account): synthesizes the `dev` stack's manifests.
- * It grows into plan + synth + check + report as those land.
- */
-if (require.main === module) void synthMain(process.argv.slice(2));
+export const MAIN_USAGE = `Usage: npm start -- [--stack <name>] [--out <dir>]
+
+The main job, offline (no cloud account, no Pulumi CLI): validates the stack file, plans the whole
+Pulumi program under the mock engine (<dir>/plan.json) and synthesizes the Kubernetes manifests
+(<dir>/*.k8s.yaml), then prints a short summary.
+
+  --stack <name>  stack file Pulumi.<name>.yaml (default: dev)
+  --out <dir>     output directory (default: dist)
+  --help          show this text`;
+
+export function main(argv: readonly string[]): Promise<void> {
+  return runCommand(MAIN_USAGE, async () => {
+    const { values } = parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } });
+    if (values.help) {
+      process.stdout.write(`${MAIN_USAGE}\n`);
+      return 0;
+    }
+    const stack = values.stack ?? "dev";
+    const outdir = resolve(values.out ?? "dist");
+    const config = loadStackFile(stack); // bad input stops here: exit 2, nothing written
+    process.stderr.write(`bulwark: stack ${stack} (cluster ${config.cluster.name}, ${config.tenants.length} tenants)\n`);
+    const plan = await planStack(stack);
+    const planFile = join(outdir, "plan.json");
+    writePlan(plan, planFile);
+    const synth = synthStack(stack, outdir);
+    const top = countByType(plan.resources)
+      .filter(([type]) => type.startsWith("aws:eks") || type.startsWith("aws:kms") || type.includes("helm") || type.includes("gatekeeper.sh"))
+      .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`);
+    process.stdout.write(`${formatPlanSummary(plan, planFile)}\n${top.join("\n")}\n${formatSynthSummary(synth)}\n`);
+    return 0;
+  });
+}
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -39,6 +39,11 @@ export interface Cdk8sChartResourcesArgs {
   readonly objects: readonly KubernetesObject[];
   /** Provider of the target cluster. Required: never fall back to an ambient kubeconfig. */
   readonly provider: k8s.Provider;
+  /**
+   * Resources every object of the chart is applied after (e.g. Gatekeeper before the policies).
+   * @default none
+   */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 /**
@@ -63,7 +68,7 @@ export class Cdk8sChartResources extends pulumi.ComponentResource {
     super("bulwark:bridge:Cdk8sChart", name, {}, opts);
 
     const stages: { stage: ApplyStage; group: k8s.yaml.ConfigGroup }[] = [];
-    let previous: pulumi.Resource[] = [];
+    let previous: pulumi.Resource[] = [...(args.dependsOn ?? [])];
     for (const stage of APPLY_STAGES) {
       // Deep copies by JSON round trip (the objects are plain JSON), so transformations never touch the
       // caller's objects. Not structuredClone: its arrays can come from another realm and then fail the

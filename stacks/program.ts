@@ -1,0 +1,70 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { BulwarkConfig } from "../config/model";
+import { buildBulwarkApp } from "../constructs/app";
+import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
+import { synthesizeApp } from "../constructs/synthesize";
+import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
+import { HardenedEksCluster, hardenedClusterArgsFromConfig } from "../lib/cluster";
+import { GatekeeperRelease } from "../lib/gatekeeper/release";
+
+/** What one stack deploys. */
+export interface BulwarkDeployment {
+  readonly cluster: HardenedEksCluster;
+  /** The in-cluster layer; absent when the stack's deploy phase is `cluster`. */
+  readonly inCluster?: {
+    readonly provider: k8s.Provider;
+    readonly gatekeeper: GatekeeperRelease;
+    readonly baselines: readonly Cdk8sChartResources[];
+    readonly templates: Cdk8sChartResources;
+    readonly constraints: Cdk8sChartResources;
+  };
+  /** Stack outputs. */
+  readonly outputs: Record<string, pulumi.Output<unknown> | string>;
+}
+
+/**
+ * The stack program, composition only: the hardened cluster; a Kubernetes provider from its kubeconfig;
+ * then Gatekeeper, the tenant baselines, the ConstraintTemplates and, last, the constraints — each layer
+ * applied after the one before.
+ */
+export function deployBulwark(config: BulwarkConfig): BulwarkDeployment {
+  // Synthesize first: a bad stack fails here, before any resource is registered.
+  const charts = synthesizeApp(buildBulwarkApp(config));
+  const name = config.cluster.name;
+  const cluster = new HardenedEksCluster(name, hardenedClusterArgsFromConfig(config));
+  const outputs: Record<string, pulumi.Output<unknown> | string> = {
+    clusterName: cluster.clusterName,
+    endpoint: cluster.endpoint,
+    certificateAuthority: cluster.certificateAuthority,
+    oidcIssuer: cluster.oidcIssuer,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    nodeRoleArn: cluster.nodeRoleArn,
+    kubeconfig: cluster.kubeconfig,
+    deployPhase: config.deploy?.phase ?? "full",
+  };
+  if (config.deploy?.phase === "cluster") return { cluster, outputs };
+
+  const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
+  const gatekeeper = new GatekeeperRelease(`${name}-gatekeeper`, { provider, exemptNamespaces: config.policy.exemptNamespaces });
+  const chart = (id: string) => {
+    const found = charts.find((c) => c.name === id);
+    if (!found) throw new Error(`deployBulwark: the app has no chart ${id}`);
+    return found;
+  };
+  const baselines = charts
+    .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART)
+    .map((c) => new Cdk8sChartResources(c.name, { objects: c.objects as never, provider, dependsOn: [gatekeeper] }));
+  const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
+    objects: chart(TEMPLATES_CHART).objects as never,
+    provider,
+    dependsOn: [gatekeeper, ...baselines],
+  });
+  const constraints = new Cdk8sChartResources(CONSTRAINTS_CHART, {
+    objects: chart(CONSTRAINTS_CHART).objects as never,
+    provider,
+    dependsOn: [templates],
+  });
+  return { cluster, inCluster: { provider, gatekeeper, baselines, templates, constraints }, outputs };
+}
