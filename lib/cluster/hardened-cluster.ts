@@ -20,10 +20,15 @@ import {
   serviceTrustPolicy,
 } from "./policies";
 
-/** EKS access policy associated, namespace-scoped, with each tenant tier's IAM principals. */
+/**
+ * EKS access policy associated, namespace-scoped, with each tenant tier's IAM principals. Always the
+ * read-only View policy: EKS access policies add to RBAC, and AmazonEKSEditPolicy / AmazonEKSAdminPolicy
+ * would grant more than the tenant Roles (exec for edit, Secrets and RBAC writes). What a tier may
+ * change comes only from the baseline's Roles, bound to the tier's Kubernetes group.
+ */
 export const TENANT_TIER_ACCESS_POLICIES: Readonly<Record<TenantTier, string>> = {
-  admin: "AmazonEKSAdminPolicy",
-  edit: "AmazonEKSEditPolicy",
+  admin: "AmazonEKSViewPolicy",
+  edit: "AmazonEKSViewPolicy",
   view: "AmazonEKSViewPolicy",
 };
 

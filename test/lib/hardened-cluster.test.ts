@@ -353,13 +353,17 @@ describe("access", () => {
     expect(ci[0].inputs.kubernetesGroups).toEqual(["bulwark:payments:edit", "bulwark:web:edit"]);
     const ciAssociations = mocks.ofType(T.association).filter((a) => a.inputs.principalArn === "arn:aws:iam::123456789012:role/payments-ci");
     expect(ciAssociations.map((a) => [a.inputs.policyArn, a.inputs.accessScope])).toEqual([
-      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", { type: "namespace", namespaces: ["payments", "web"] }],
+      // Read-only association; edit rights come from the tenant Role bound to bulwark:<tenant>:edit.
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "namespace", namespaces: ["payments", "web"] }],
     ]);
     const auditor = mocks.ofType(T.association).filter((a) => a.inputs.principalArn === "arn:aws:iam::123456789012:user/auditor");
     expect(auditor.map((a) => [a.inputs.policyArn, a.inputs.accessScope])).toEqual([
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "namespace", namespaces: ["web"] }],
     ]);
     expect(mocks.ofType(T.association).every((a) => inputs(a).accessScope.type === "namespace" || a.inputs.principalArn === ADMIN)).toBe(true);
+    // No tenant principal gets an EKS policy that writes, execs or reads Secrets beyond its RBAC.
+    const tenantPolicies = mocks.ofType(T.association).filter((a) => a.inputs.principalArn !== ADMIN).map((a) => a.inputs.policyArn);
+    expect(new Set(tenantPolicies)).toEqual(new Set(["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"]));
   });
 
   test("the company IdP is configured from identityProvider with the default claims and prefixes", async () => {
