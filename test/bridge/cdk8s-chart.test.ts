@@ -1,28 +1,17 @@
 import type { KubernetesObject } from "../../lib/bridge/cdk8s-chart";
 import { TEMPLATE_READY_ANNOTATION, applyStage } from "../../lib/bridge/cdk8s-chart";
 import type { Plan, PlannedResource } from "../../lib/plan/engine";
-import { runPlan } from "../../lib/plan/engine";
+import { planProgram } from "../support/plan";
 import { chartsOf, devConfig } from "../support/repo";
 import { buildBulwarkApp } from "../../constructs/app";
 
-const echoMocks = {
-  newResource: (args: { name: string; inputs: Record<string, unknown> }) => ({ id: `${args.name}-id`, state: args.inputs }),
-  call: (args: { inputs: Record<string, unknown> }) => args.inputs,
-};
-
 /** Plans the bridge over `charts`, with one Kubernetes provider. */
 async function planCharts(charts: { id: string; objects: readonly KubernetesObject[] }[]): Promise<Plan> {
-  return runPlan({
-    stack: "test",
-    project: "bulwark",
-    config: {},
-    mocks: echoMocks,
-    program: async () => {
-      const k8s = await import("@pulumi/kubernetes");
-      const { Cdk8sChartResources } = await import("../../lib/bridge/cdk8s-chart");
-      const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-      for (const chart of charts) new Cdk8sChartResources(chart.id, { objects: chart.objects, provider });
-    },
+  return planProgram(async () => {
+    const k8s = await import("@pulumi/kubernetes");
+    const { Cdk8sChartResources } = await import("../../lib/bridge/cdk8s-chart");
+    const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+    for (const chart of charts) new Cdk8sChartResources(chart.id, { objects: chart.objects, provider });
   });
 }
 
@@ -122,16 +111,10 @@ describe("the cdk8s → Pulumi bridge", () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(devPlan));
     const provider = devPlan.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.kubeconfig).toBe("{}");
-    const secretPlan = await runPlan({
-      stack: "test",
-      project: "bulwark",
-      config: {},
-      mocks: echoMocks,
-      program: async () => {
-        const pulumi = await import("@pulumi/pulumi");
-        const k8s = await import("@pulumi/kubernetes");
-        new k8s.Provider("secret", { kubeconfig: pulumi.secret("token: abc") });
-      },
+    const secretPlan = await planProgram(async () => {
+      const pulumi = await import("@pulumi/pulumi");
+      const k8s = await import("@pulumi/kubernetes");
+      new k8s.Provider("secret", { kubeconfig: pulumi.secret("token: abc") });
     });
     expect(secretPlan.resources.find((r) => r.name === "secret")!.inputs.kubeconfig).toBe("[secret]");
     expect(JSON.stringify(secretPlan)).not.toContain("abc");

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { ConfigError } from "../../config/errors";
 import { parseStackYaml } from "../../config/load";
-import { REPO_ROOT } from "../support/repo";
+import { REPO_ROOT, configProblemsOf } from "../support/repo";
 
 const DEV_YAML = readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
 
@@ -15,15 +14,7 @@ function devWith(edit: (config: Record<string, unknown>) => void): string {
   return JSON.stringify(json, null, 2); // JSON is YAML
 }
 
-function problemsOf(text: string) {
-  try {
-    parseStackYaml("dev", text, "Pulumi.dev.yaml");
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = configProblemsOf;
 
 type Tenant = Record<string, unknown>;
 const tenants = (config: Record<string, unknown>) => config["bulwark:tenants"] as Tenant[];

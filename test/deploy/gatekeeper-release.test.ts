@@ -1,28 +1,20 @@
 import { GATEKEEPER_CHART, gatekeeperValues } from "../../lib/gatekeeper/release";
 import type { PlannedResource } from "../../lib/plan/engine";
-import { runPlan } from "../../lib/plan/engine";
-
-const echoMocks = {
-  newResource: (args: { name: string; inputs: Record<string, unknown> }) => ({ id: `${args.name}-id`, state: { ...args.inputs, status: { namespace: "gatekeeper-system" } } }),
-  call: (args: { inputs: Record<string, unknown> }) => args.inputs,
-};
+import { planProgram } from "../support/plan";
 
 describe("GatekeeperRelease", () => {
   let release: PlannedResource;
   let component: PlannedResource;
   beforeAll(async () => {
-    const plan = await runPlan({
-      stack: "test",
-      project: "bulwark",
-      config: {},
-      mocks: echoMocks,
-      program: async () => {
+    const plan = await planProgram(
+      async () => {
         const k8s = await import("@pulumi/kubernetes");
         const { GatekeeperRelease } = await import("../../lib/gatekeeper/release");
         const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
         new GatekeeperRelease("gatekeeper", { provider, exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease", "platform-tools"] });
       },
-    });
+      { status: { namespace: "gatekeeper-system" } },
+    );
     release = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
     component = plan.resources.find((r) => r.type === "bulwark:gatekeeper:Release")!;
   });

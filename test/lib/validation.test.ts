@@ -5,11 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { ConfigError } from "../../config/errors";
 import { parseStackYaml } from "../../config/load";
 import type { HardenedEksClusterArgs } from "../../lib/cluster";
 import { HardenedClusterArgumentError, hardenedClusterArgsFromConfig, resolveHardenedClusterSettings } from "../../lib/cluster";
-import { REPO_ROOT, devConfig } from "../support/repo";
+import { REPO_ROOT, configProblemsOf, devConfig } from "../support/repo";
 
 const BASE: HardenedEksClusterArgs = { clusterName: "bulwark-test", kubernetesVersion: "1.33", region: "eu-west-1" };
 const EXISTING = { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] };
@@ -130,15 +129,7 @@ describe("bulwark:cluster keys in the stack file", () => {
     edit(json.config["bulwark:cluster"]);
     return JSON.stringify(json, null, 2);
   };
-  const problemsOf = (text: string) => {
-    try {
-      parseStackYaml("dev", text, "Pulumi.dev.yaml");
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    throw new Error("expected the config to be rejected");
-  };
+  const problemsOf = configProblemsOf;
 
   test("the dev stack is valid, and its args build", () => {
     const args = hardenedClusterArgsFromConfig(devConfig());

@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { ApiObject, App } from "cdk8s";
-import { loadStackFile } from "../../config/load";
+import type { ConfigProblem } from "../../config/errors";
+import { ConfigError } from "../../config/errors";
+import { loadStackFile, parseStackYaml } from "../../config/load";
 import type { BulwarkConfig } from "../../config/model";
 import { buildBulwarkApp } from "../../constructs/app";
 import { synthesizeApp } from "../../constructs/synthesize";
@@ -52,4 +54,15 @@ export function runStackCommand(script: string, args: readonly string[], cwd: st
     env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The problems a stack file's text is rejected with; fails when it is accepted. */
+export function configProblemsOf(text: string): readonly ConfigProblem[] {
+  try {
+    parseStackYaml("dev", text, "Pulumi.dev.yaml");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
 }
