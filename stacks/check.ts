@@ -28,11 +28,16 @@ unknown flag or stack), reported with file and line.`;
 const BUNDLE_CHOICES: readonly string[] = ["all", ...BUNDLES];
 
 function toolVersion(): string {
-  try {
-    return String((JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version?: string }).version ?? "0.0.0");
-  } catch {
-    return "0.0.0";
+  // From the sources package.json is one level up; from the compiled build/stacks/, two.
+  for (const candidate of [join(__dirname, "..", "package.json"), join(__dirname, "..", "..", "package.json")]) {
+    try {
+      const parsed = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+      if (parsed.name === "bulwark" && parsed.version) return parsed.version;
+    } catch {
+      // try the next location
+    }
   }
+  return "0.0.0";
 }
 
 /** Runs `check` with argv; writes to stdout/stderr and returns the exit code. */

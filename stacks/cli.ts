@@ -12,7 +12,11 @@ export class UsageError extends Error {
 type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 /** Parses argv strictly: an unknown flag or a missing value is a usage error, never ignored. */
-export function parseCommandLine<T extends OptionSpec>(argv: readonly string[], options: T, allowPositionals = false) {
+export function parseCommandLine<T extends OptionSpec>(
+  argv: readonly string[],
+  options: T,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean }>> {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (error) {

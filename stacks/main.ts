@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
+import { formatSummaryLine, reportFromPlan, writeReport } from "../report";
 import { parseCommandLine, runCommand } from "./cli";
 import { countByType, formatPlanSummary, planStack, writePlan } from "./plan";
 import { formatSynthSummary, synthStack } from "./synth";
@@ -7,8 +8,9 @@ import { formatSynthSummary, synthStack } from "./synth";
 export const MAIN_USAGE = `Usage: npm start -- [--stack <name>] [--out <dir>]
 
 The main job, offline (no cloud account, no Pulumi CLI): validates the stack file, plans the whole
-Pulumi program under the mock engine (<dir>/plan.json) and synthesizes the Kubernetes manifests
-(<dir>/*.k8s.yaml), then prints a short summary.
+Pulumi program under the mock engine (<dir>/plan.json), synthesizes the Kubernetes manifests
+(<dir>/*.k8s.yaml) and writes the control report (<dir>/report.md and report.json), then prints a
+short summary.
 
   --stack <name>  stack file Pulumi.<name>.yaml (default: dev)
   --out <dir>     output directory (default: dist)
@@ -29,10 +31,12 @@ export function main(argv: readonly string[]): Promise<void> {
     const planFile = join(outdir, "plan.json");
     writePlan(plan, planFile);
     const synth = synthStack(stack, outdir);
+    const report = reportFromPlan(config, plan);
+    const reportFile = writeReport(report, join(outdir, "report.md")).markdown;
     const top = countByType(plan.resources)
       .filter(([type]) => type.startsWith("aws:eks") || type.startsWith("aws:kms") || type.includes("helm") || type.includes("gatekeeper.sh"))
       .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`);
-    process.stdout.write(`${formatPlanSummary(plan, planFile)}\n${top.join("\n")}\n${formatSynthSummary(synth)}\n`);
+    process.stdout.write(`${formatPlanSummary(plan, planFile)}\n${top.join("\n")}\n${formatSynthSummary(synth)}\n${formatSummaryLine(report, reportFile)}\n`);
     return 0;
   });
 }

@@ -1,0 +1,50 @@
+/** Evaluates the catalog against one stack's evidence: a status per control, sorted and deterministic. */
+import { CONTROLS } from "./catalog";
+import type { CheckOutcome, Control, EvidenceContext, Status } from "./types";
+import { STATUSES } from "./types";
+
+/** One row of the report. */
+export interface ControlResult {
+  readonly control: Control;
+  readonly status: Status;
+  readonly evidence: readonly string[];
+  readonly verifiedBy: readonly string[];
+  readonly detail?: string;
+}
+
+/** Maps a predicate's outcome to a status; organizational guidance is never enforced. */
+export function statusOf(control: Control, outcome: CheckOutcome | undefined): Status {
+  if (!control.check || control.enforcement.mechanism === "organizational") return "organizational";
+  if (!outcome || outcome.state === "missing") return "missing";
+  if (outcome.state === "partial") return "partial";
+  return (outcome.verifiedBy ?? []).length > 0 ? "enforced-and-verified" : "enforced";
+}
+
+/** Runs every control's predicate; a predicate that throws counts as missing, with the error as detail. */
+export function evaluateControls(ctx: EvidenceContext, controls: readonly Control[] = CONTROLS): ControlResult[] {
+  return controls.map((control) => {
+    let outcome: CheckOutcome | undefined;
+    if (control.check) {
+      try {
+        outcome = control.check(ctx);
+      } catch (error) {
+        outcome = { state: "missing", evidence: [], detail: `evidence check failed: ${(error as Error).message}` };
+      }
+    }
+    const status = statusOf(control, outcome);
+    return {
+      control,
+      status,
+      evidence: outcome?.evidence ?? [],
+      verifiedBy: outcome?.verifiedBy ?? [],
+      ...(outcome?.detail ? { detail: outcome.detail } : {}),
+    };
+  });
+}
+
+export type Summary = Readonly<Record<Status, number>> & { readonly total: number };
+
+export function summarize(results: readonly ControlResult[]): Summary {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, results.filter((r) => r.status === s).length])) as Record<Status, number>;
+  return { ...counts, total: results.length };
+}
