@@ -381,8 +381,12 @@ function compileSource(name: string, kind: string, source: CelSource): CompiledT
         const expr = variableExpressions.get(variable);
         if (!expr) return;
         const result = runExpression(expr);
-        if (result.ok) values.set(variable, result.value as CelInput);
-        else failed.set(variable, result.error);
+        if (result.ok) {
+          values.set(variable, result.value as CelInput);
+          // Also bound under its qualified name: @bufbuild/cel first looks `variables.x` up as one
+          // identifier, and a miss costs a type-registry search on every access.
+          bindings[`variables.${variable}`] = result.value as CelInput;
+        } else failed.set(variable, result.error);
       };
       const runExpression = (expr: CompiledExpression): { ok: true; value: unknown } | { ok: false; error: string } => {
         for (const used of expr.uses) {
