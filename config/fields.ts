@@ -71,6 +71,22 @@ export function parseCidr(text: string): { family: 4 | 6; canonical: string } | 
   return { family, canonical: `${bigIntToAddress(value, family)}/${prefix}` };
 }
 
+/**
+ * The network of an address or CIDR as written in a manifest, leniently: a bare address is a /32 (or
+ * /128), host bits are masked off (as Kubernetes does for `ipBlock`). Undefined when it is not one.
+ */
+export function cidrNetwork(text: string): { family: 4 | 6; canonical: string } | undefined {
+  const trimmed = text.trim();
+  const [address, prefixText] = trimmed.includes("/") ? trimmed.split("/", 2) : [trimmed, undefined];
+  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : 0;
+  if (family === 0) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  if (prefixText !== undefined && (!/^[0-9]{1,3}$/.test(prefixText) || Number(prefixText) > bits)) return undefined;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+  return { family, canonical: `${bigIntToAddress(addressToBigInt(address, family) & ~hostMask, family)}/${prefix}` };
+}
+
 /** True when CIDR `outer` contains every address of CIDR `inner` (both valid, same family). */
 export function cidrContains(outer: string, inner: string): boolean {
   const [oa, op] = outer.split("/");

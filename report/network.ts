@@ -5,6 +5,7 @@
  * selecting ALL pods (`podSelector: {}`) isolates it, and an ipBlock overlapping the VPC CIDR reaches the
  * pods (the VPC CNI gives pods VPC addresses) and the API server's ENIs.
  */
+import { cidrContains, cidrNetwork } from "../config/fields";
 import type { K8sObject } from "./evidence";
 import { asArray, field, nameOf, namespaceOf, objectsOfKind } from "./evidence";
 import type { SynthesizedChart } from "../constructs/synthesize";
@@ -13,58 +14,32 @@ export const METADATA_IP = "169.254.169.254";
 /** Address ranges that are not "the internet". */
 const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8", "100.64.0.0/10"];
 
-interface Range {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** An IPv4 CIDR as an inclusive numeric range; undefined for anything else (IPv6 is out of this model). */
-export function ipv4Range(cidr: string): Range | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)(?:\/(\d+))?$/.exec(cidr.trim());
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  const bits = match[5] === undefined ? 32 : Number(match[5]);
-  if (bits > 32) return undefined;
-  const base = ((octets[0] * 256 + octets[1]) * 256 + octets[2]) * 256 + octets[3];
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(base / size) * size;
-  return { start, end: start + size - 1 };
-}
-
-function overlaps(a: Range, b: Range): boolean {
-  return a.start <= b.end && b.start <= a.end;
-}
-
-function covers(a: Range, b: Range): boolean {
-  return a.start <= b.start && b.end <= a.end;
+/** The IPv4 network of an address or CIDR; undefined for anything else (IPv6 is out of this model). */
+function ipv4Network(cidr: string): string | undefined {
+  const network = cidrNetwork(cidr);
+  return network?.family === 4 ? network.canonical : undefined;
 }
 
 /** Does `cidr` minus `except` contain any address of `target`? */
 function ipBlockReaches(cidr: string, except: readonly string[], target: string): boolean {
-  const block = ipv4Range(cidr);
-  const t = ipv4Range(target);
-  if (!block || !t || !overlaps(block, t)) return false;
+  const block = ipv4Network(cidr);
+  const t = ipv4Network(target);
+  // Two CIDRs overlap exactly when one contains the other.
+  if (!block || !t || !(cidrContains(block, t) || cidrContains(t, block))) return false;
   return !except.some((e) => {
-    const r = ipv4Range(e);
-    return r !== undefined && covers(r, t);
+    const r = ipv4Network(e);
+    return r !== undefined && cidrContains(r, t);
   });
 }
 
-/** Does the block reach public addresses (anything outside the private, link-local and CGNAT ranges)? */
+/**
+ * Does the block reach public addresses (anything outside the private, link-local and CGNAT ranges)? No
+ * two of those ranges join into a larger one, so a block is non-public only when one of them contains it.
+ */
 function ipBlockIsPublic(cidr: string): boolean {
-  const block = ipv4Range(cidr);
+  const block = ipv4Network(cidr);
   if (!block) return cidr.includes(":"); // an IPv6 block: count it as public
-  const nonPublic = NON_PUBLIC.map((c) => ipv4Range(c) as Range).sort((a, b) => a.start - b.start);
-  // Public unless the private ranges cover the whole block.
-  let cursor = block.start;
-  for (const r of nonPublic) {
-    if (r.end < cursor) continue;
-    if (r.start > cursor) return true;
-    cursor = r.end + 1;
-    if (cursor > block.end) return false;
-  }
-  return cursor <= block.end;
+  return !NON_PUBLIC.some((range) => cidrContains(range, block));
 }
 
 /** A namespace as the policies see it: its name and labels (with the automatic metadata.name label). */
