@@ -1,3 +1,4 @@
+import type { ObjectMemo } from "../../constructs/gatekeeper/engine/cel";
 import { compileTemplate, TemplateCompileError, toCelValue } from "../../constructs/gatekeeper/engine/cel";
 
 /** A minimal CEL ConstraintTemplate with the given source. */
@@ -135,5 +136,70 @@ describe("CEL engine: compile errors name the template and the expression", () =
   it("rejects redefining a Gatekeeper built-in variable", () => {
     const source = { variables: [{ name: "params", expression: "1" }], validations: [{ expression: "true" }] };
     expect(() => compileTemplate(template(source))).toThrow(/built-in variable/);
+  });
+});
+
+describe("CEL engine: selections read the bound value (the planner rewrite keeps CEL's meaning)", () => {
+  it("reads nested fields, indexes, comprehension variables and presence as written", () => {
+    const source = {
+      variables: [{ name: "spec", expression: "variables.anyObject.spec" }],
+      validations: [
+        { expression: 'object.spec.containers[0].name == "a" && object["spec"]["replicas"] == 3', message: "select" },
+        { expression: 'variables.spec.containers.all(c, c.name == "a") && params.metadata.name == "c"', message: "comprehension" },
+        { expression: "!has(object.spec.missing) && has(object.spec.ratio) && has(variables.spec.containers)", message: "has" },
+        { expression: 'sets.contains(variables.spec.containers.map(c, c.name), ["a"])', message: "namespaced function" },
+      ],
+    };
+    expect(evaluate(source, pod)).toEqual([]);
+  });
+
+  it("still fails closed on a missing field, naming it", () => {
+    const messages = evaluate({ validations: [{ expression: 'object.spec.nothere.deeper == "x"' }] }, pod);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/validations\[0\]\.expression could not be evaluated \(fails closed\): .*nothere/);
+  });
+});
+
+describe("CEL engine: variables computed alike are shared across templates on one object", () => {
+  const constraintOf = (parameters: unknown) =>
+    toCelValue({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sTest", metadata: { name: "c" }, spec: { parameters } });
+  const names = { name: "names", expression: "variables.spec.containers.map(c, c.name)" };
+
+  it("reuses a variable another template computed the same way from the same object", () => {
+    const first = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "first" }] }, "k8sfirst"));
+    const second = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "second" }] }, "k8ssecond"));
+    const object = toCelValue(pod);
+    const memo: ObjectMemo = new Map();
+    expect(first.evaluate({ object, constraint: constraintOf({}), memo })).toEqual([]);
+    const keys = [...memo.keys()];
+    expect(keys.length).toBe(3); // anyObject, spec, names
+    // Replace the shared value: the second template must read it instead of computing its own.
+    const namesKey = keys.find((key) => key.includes("c.name"))!;
+    memo.set(namesKey, { ok: true, value: toCelValue(["other"]) });
+    expect(second.evaluate({ object, constraint: constraintOf({}), memo })).toEqual(["second"]);
+    expect([...memo.keys()]).toEqual(keys);
+    // Without the memo it computes its own value from the object.
+    expect(second.evaluate({ object, constraint: constraintOf({}) })).toEqual([]);
+  });
+
+  it("does not share a variable whose expression reads the same way but from a differently defined variable", () => {
+    const podSpec = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "pod spec" }] }, "k8spodspec"));
+    const templateSpec = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec.template.spec" }, names], validations: [{ expression: 'variables.names == ["t"]', message: "template spec" }] }, "k8stemplatespec"));
+    const object = toCelValue({ ...pod, spec: { ...pod.spec, template: { spec: { containers: [{ name: "t" }] } } } });
+    const memo: ObjectMemo = new Map();
+    expect(podSpec.evaluate({ object, constraint: constraintOf({}), memo })).toEqual([]);
+    expect(templateSpec.evaluate({ object, constraint: constraintOf({}), memo })).toEqual([]);
+  });
+
+  it("never shares a variable that reads params, across constraints of one template", () => {
+    const limit = compileTemplate(template({
+      variables: [{ name: "max", expression: "variables.params.max" }, { name: "over", expression: "size(object.spec.containers) > variables.max" }],
+      validations: [{ expression: "!variables.over", message: "too many containers" }],
+    }, "k8slimit"));
+    const object = toCelValue(pod);
+    const memo: ObjectMemo = new Map();
+    expect(limit.evaluate({ object, constraint: constraintOf({ max: 0 }), memo })).toEqual(["too many containers"]);
+    expect(limit.evaluate({ object, constraint: constraintOf({ max: 5 }), memo })).toEqual([]);
+    expect(limit.evaluate({ object, constraint: constraintOf({ max: 0 }), memo })).toEqual(["too many containers"]);
   });
 });

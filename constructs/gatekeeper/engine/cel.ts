@@ -23,6 +23,10 @@
  *   `string.find(re)`, `string.findAll(re)`, `sets.contains(a, b)`, `sets.intersects(a, b)`,
  *   `sets.equivalent(a, b)`. NOT supported offline: optional syntax (`a.?b`, `orValue`) — guard with
  *   `has()` instead; the engine rejects such a template at compile time.
+ * - Sharing: `evaluate({ ..., memo })` with one map per object lets the templates evaluated on that object
+ *   reuse each other's variables when they compute them the same way (same expression, reading variables
+ *   defined the same way) and read no `params`; a variable that reads only `params` is computed once per
+ *   constraint. Results are the same with or without a memo.
  * - An expression that fails at run time (e.g. a missing field without `has()`) is a violation whose message
  *   says so: the offline check fails closed. Suites must never rely on it.
  */
@@ -169,12 +173,18 @@ export function toCelValue(value: unknown): CelInput {
 
 type Program = (bindings: Record<string, CelInput>) => unknown;
 
+/** The names a template's CEL is evaluated against; anything else is a comprehension variable. */
+type Binding = "object" | "oldObject" | "params" | "request" | "namespaceObject";
+const BINDINGS: ReadonlySet<string> = new Set<Binding>(["object", "oldObject", "params", "request", "namespaceObject"]);
+
 interface CompiledExpression {
   readonly field: string;
   readonly text: string;
   readonly run: Program;
   /** Names of `variables.X` this expression reads. */
   readonly uses: readonly string[];
+  /** The bindings (`object`, `params`...) this expression reads directly. */
+  readonly reads: ReadonlySet<string>;
 }
 
 interface CompiledValidation {
@@ -182,6 +192,16 @@ interface CompiledValidation {
   readonly message?: string;
   readonly messageExpression?: CompiledExpression;
 }
+
+/** The outcome of one expression: its value, or why it could not be evaluated. */
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+
+/**
+ * Values of variables already computed for one object, shared by every template evaluated on it. Only
+ * variables that read no `params` are kept here, keyed by their expression and those of the variables it
+ * reads, so two templates share a value only when they compute it the same way from the same object.
+ */
+export type ObjectMemo = Map<string, Outcome>;
 
 /** What an evaluation needs besides the compiled template. */
 export interface EvaluationInput {
@@ -193,6 +213,11 @@ export interface EvaluationInput {
   readonly request?: CelInput;
   /** The object's Namespace, when known. @default null */
   readonly namespaceObject?: CelInput;
+  /**
+   * Variable values shared by the templates evaluated on this same object (same `object`, `request` and
+   * `namespaceObject`). Pass one new map per object. @default a map private to this evaluation
+   */
+  readonly memo?: ObjectMemo;
 }
 
 function fieldOf(value: unknown, key: string): unknown {
@@ -230,6 +255,21 @@ export interface CompiledTemplate {
   evaluate(input: EvaluationInput): string[];
 }
 
+/** Collects the names of identifiers in a parsed expression (walks the protobuf AST generically). */
+function identifiersUsed(node: unknown, into: Set<string>): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) identifiersUsed(item, into);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const kind = record.exprKind as { case?: string; value?: { name?: string } } | undefined;
+  if (kind?.case === "identExpr" && kind.value?.name !== undefined) into.add(kind.value.name);
+  for (const [key, value] of Object.entries(record)) {
+    if (key !== "$typeName" && typeof value === "object") identifiersUsed(value, into);
+  }
+}
+
 /** Collects `variables.<name>` selections in a parsed expression (walks the protobuf AST generically). */
 function variablesUsed(node: unknown, into: Set<string>): void {
   if (node === null || typeof node !== "object") return;
@@ -247,6 +287,64 @@ function variablesUsed(node: unknown, into: Set<string>): void {
   }
   for (const [key, value] of Object.entries(record)) {
     if (key !== "$typeName" && typeof value === "object") variablesUsed(value, into);
+  }
+}
+
+type Expr = NonNullable<ReturnType<typeof parse>["expr"]>;
+
+function dynOf(node: Expr): Expr {
+  return {
+    $typeName: "cel.expr.Expr",
+    id: node.id,
+    exprKind: { case: "callExpr", value: { $typeName: "cel.expr.Expr.Call", function: "dyn", args: [node], target: undefined } },
+  } as unknown as Expr;
+}
+
+/**
+ * Rewrites `x.a.b` as `dyn(x).a.b` (and `x["a"]` as `dyn(x)["a"]`), which means the same: `dyn` is the
+ * identity. Why: @bufbuild/cel plans a selection rooted at a plain identifier as a possibly qualified name,
+ * so every evaluation of `c.securityContext.privileged` first looks up `c.securityContext.privileged`, then
+ * `c.securityContext`, in the bindings and the type registry before it reads `c`. Nothing binds dotted
+ * names, so those lookups always miss, and they were the largest single cost in the profile of `check`.
+ * After the rewrite the identifier is resolved once and the fields are read from its value.
+ */
+function selectFromValues(node: Expr): void {
+  const kind = node.exprKind;
+  switch (kind.case) {
+    case "selectExpr": {
+      const operand = kind.value.operand;
+      if (!operand) return;
+      // `has(x.a)` reads `x` alone already; only plain selections are planned as qualified names.
+      if (operand.exprKind.case === "identExpr" && !kind.value.testOnly) kind.value.operand = dynOf(operand);
+      else selectFromValues(operand);
+      return;
+    }
+    case "callExpr": {
+      const call = kind.value;
+      // A namespaced function's receiver (`sets` in `sets.contains(a, b)`) is a bare identifier: never rewritten.
+      if (call.target) selectFromValues(call.target);
+      call.args.forEach((arg, i) => {
+        if (call.function === "_[_]" && i === 0 && arg.exprKind.case === "identExpr") call.args[0] = dynOf(arg);
+        else selectFromValues(arg);
+      });
+      return;
+    }
+    case "listExpr":
+      kind.value.elements.forEach(selectFromValues);
+      return;
+    case "structExpr":
+      for (const entry of kind.value.entries) {
+        if (entry.value) selectFromValues(entry.value);
+        if (entry.keyKind.case === "mapKey") selectFromValues(entry.keyKind.value);
+      }
+      return;
+    case "comprehensionExpr":
+      for (const part of [kind.value.iterRange, kind.value.accuInit, kind.value.loopCondition, kind.value.loopStep, kind.value.result]) {
+        if (part) selectFromValues(part);
+      }
+      return;
+    default:
+      return;
   }
 }
 
@@ -270,13 +368,16 @@ function compileExpression(template: string, field: string, text: unknown, decla
       throw new TemplateCompileError(template, field, text, `uses variables.${name}, which is not declared before it`);
     }
   }
+  const identifiers = new Set<string>();
+  identifiersUsed(parsed.expr, identifiers);
   let program: Program;
   try {
+    if (parsed.expr) selectFromValues(parsed.expr);
     program = plan(ENV, parsed) as unknown as Program;
   } catch (error) {
     throw new TemplateCompileError(template, field, text, (error as Error).message);
   }
-  return { field, text, run: program, uses: [...used] };
+  return { field, text, run: program, uses: [...used], reads: new Set([...identifiers].filter((name) => BINDINGS.has(name))) };
 }
 
 function errorText(value: unknown): string {
@@ -358,76 +459,145 @@ function compileSource(name: string, kind: string, source: CelSource): CompiledT
         : compileExpression(name, `validations[${i}].messageExpression`, v.messageExpression, declared),
   }));
 
-  const variableExpressions = new Map(variables.map((v) => [v.name, v.expr]));
-  return {
-    name,
-    kind,
-    evaluate(input: EvaluationInput): string[] {
-      const request = input.request ?? requestFor(input.object);
-      const values = new Map<string, CelInput>();
-      const failed = new Map<string, string>();
-      const bindings: Record<string, CelInput> = {
-        object: input.object,
-        oldObject: null,
-        params: input.constraint,
-        request,
-        namespaceObject: input.namespaceObject ?? null,
-        variables: celMap(values),
-      };
-      // Variables are evaluated lazily, when an expression that reads them runs (as in Kubernetes): a
-      // variable only a messageExpression uses costs nothing for an admitted object.
-      const force = (variable: string): void => {
-        if (values.has(variable) || failed.has(variable)) return;
-        const expr = variableExpressions.get(variable);
-        if (!expr) return;
-        const result = runExpression(expr);
-        if (result.ok) {
-          values.set(variable, result.value as CelInput);
-          // Also bound under its qualified name: @bufbuild/cel first looks `variables.x` up as one
-          // identifier, and a miss costs a type-registry search on every access.
-          bindings[`variables.${variable}`] = result.value as CelInput;
-        } else failed.set(variable, result.error);
-      };
-      const runExpression = (expr: CompiledExpression): { ok: true; value: unknown } | { ok: false; error: string } => {
-        for (const used of expr.uses) {
-          force(used);
-          const error = failed.get(used);
-          if (error !== undefined) return { ok: false, error: `variables.${used} failed: ${error}` };
-        }
-        try {
-          const value = expr.run(bindings);
-          if (isCelError(value)) return { ok: false, error: errorText(value) };
-          return { ok: true, value };
-        } catch (error) {
-          return { ok: false, error: errorText(error) };
-        }
-      };
-      for (const condition of matchConditions) {
-        const result = runExpression(condition);
-        if (!result.ok) return [`${name}: ${condition.field} could not be evaluated (fails closed): ${result.error}`];
-        if (result.value !== true) return [];
-      }
-      const messages: string[] = [];
-      for (const validation of validations) {
-        const result = runExpression(validation.check);
-        if (!result.ok) {
-          messages.push(`${name}: ${validation.check.field} could not be evaluated (fails closed): ${result.error}`);
-          continue;
-        }
-        if (result.value === true) continue;
-        if (result.value !== false) {
-          messages.push(`${name}: ${validation.check.field} returned ${typeof result.value}, not bool (fails closed)`);
-          continue;
-        }
-        let message = validation.message ?? `failed expression: ${validation.check.text}`;
-        if (validation.messageExpression) {
-          const rendered = runExpression(validation.messageExpression);
-          if (rendered.ok && typeof rendered.value === "string" && rendered.value.trim() !== "") message = rendered.value;
-        }
-        messages.push(message);
-      }
-      return messages;
-    },
-  };
+  return new CelTemplate(name, kind, memoizable(variables), matchConditions, validations);
 }
 
+/** A template variable with what its value depends on, which decides where the value may be reused. */
+interface CompiledVariable {
+  readonly name: string;
+  readonly expr: CompiledExpression;
+  /** Key of the value in an {@link ObjectMemo}; undefined when it reads `params` (directly or not). */
+  readonly objectKey?: string;
+  /** The value reads `params` and nothing of the object: one value per constraint. */
+  readonly perConstraint: boolean;
+}
+
+const OBJECT_BINDINGS: readonly Binding[] = ["object", "oldObject", "request", "namespaceObject"];
+
+function memoizable(variables: readonly { name: string; expr: CompiledExpression }[]): ReadonlyMap<string, CompiledVariable> {
+  const out = new Map<string, CompiledVariable & { reads: ReadonlySet<string> }>();
+  for (const { name, expr } of variables) {
+    // Variables only read earlier ones (checked at compile), so every `uses` entry is already in `out`.
+    const reads = new Set(expr.reads);
+    for (const used of expr.uses) for (const read of out.get(used)?.reads ?? []) reads.add(read);
+    const readsParams = reads.has("params");
+    const objectKey = readsParams
+      ? undefined
+      : JSON.stringify([expr.text, expr.uses.map((used) => [used, out.get(used)?.objectKey ?? ""])]);
+    const perConstraint = readsParams && !OBJECT_BINDINGS.some((binding) => reads.has(binding));
+    out.set(name, { name, expr, objectKey, perConstraint, reads });
+  }
+  return out;
+}
+
+function runProgram(expr: CompiledExpression, bindings: Record<string, CelInput>): Outcome {
+  try {
+    const value = expr.run(bindings);
+    if (isCelError(value)) return { ok: false, error: errorText(value) };
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, error: errorText(error) };
+  }
+}
+
+class CelTemplate implements CompiledTemplate {
+  /** Values of per-constraint variables, by constraint (the `params` binding). */
+  private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
+
+  constructor(
+    readonly name: string,
+    readonly kind: string,
+    private readonly variables: ReadonlyMap<string, CompiledVariable>,
+    private readonly matchConditions: readonly CompiledExpression[],
+    private readonly validations: readonly CompiledValidation[],
+  ) {}
+
+  evaluate(input: EvaluationInput): string[] {
+    const run = new TemplateRun(this.variables, input, this.constraintMemo(input.constraint));
+    for (const condition of this.matchConditions) {
+      const result = run.expression(condition);
+      if (!result.ok) return [`${this.name}: ${condition.field} could not be evaluated (fails closed): ${result.error}`];
+      if (result.value !== true) return [];
+    }
+    const messages: string[] = [];
+    for (const validation of this.validations) {
+      const result = run.expression(validation.check);
+      if (!result.ok) {
+        messages.push(`${this.name}: ${validation.check.field} could not be evaluated (fails closed): ${result.error}`);
+        continue;
+      }
+      if (result.value === true) continue;
+      if (result.value !== false) {
+        messages.push(`${this.name}: ${validation.check.field} returned ${typeof result.value}, not bool (fails closed)`);
+        continue;
+      }
+      let message = validation.message ?? `failed expression: ${validation.check.text}`;
+      if (validation.messageExpression) {
+        const rendered = run.expression(validation.messageExpression);
+        if (rendered.ok && typeof rendered.value === "string" && rendered.value.trim() !== "") message = rendered.value;
+      }
+      messages.push(message);
+    }
+    return messages;
+  }
+
+  private constraintMemo(constraint: CelInput): Map<string, Outcome> {
+    if (constraint === null || typeof constraint !== "object") return new Map();
+    let memo = this.perConstraint.get(constraint);
+    if (!memo) {
+      memo = new Map();
+      this.perConstraint.set(constraint, memo);
+    }
+    return memo;
+  }
+}
+
+/** One evaluation of one template on one object under one constraint. */
+class TemplateRun {
+  private readonly values = new Map<string, CelInput>();
+  private readonly outcomes = new Map<string, Outcome>();
+  private readonly bindings: Record<string, CelInput>;
+  private readonly objectMemo: ObjectMemo;
+
+  constructor(
+    private readonly variables: ReadonlyMap<string, CompiledVariable>,
+    input: EvaluationInput,
+    private readonly constraintMemo: Map<string, Outcome>,
+  ) {
+    this.objectMemo = input.memo ?? new Map();
+    this.bindings = {
+      object: input.object,
+      oldObject: null,
+      params: input.constraint,
+      request: input.request ?? requestFor(input.object),
+      namespaceObject: input.namespaceObject ?? null,
+      variables: celMap(this.values),
+    };
+  }
+
+  /** Runs an expression after the variables it reads (lazily, as Kubernetes does: unread ones cost nothing). */
+  expression(expr: CompiledExpression): Outcome {
+    for (const used of expr.uses) {
+      const outcome = this.variable(used);
+      if (!outcome.ok) return { ok: false, error: `variables.${used} failed: ${outcome.error}` };
+    }
+    return runProgram(expr, this.bindings);
+  }
+
+  private variable(name: string): Outcome {
+    let outcome = this.outcomes.get(name);
+    if (outcome) return outcome;
+    const variable = this.variables.get(name);
+    if (!variable) return { ok: false, error: `variables.${name} is not declared` };
+    const memo = variable.objectKey !== undefined ? this.objectMemo : variable.perConstraint ? this.constraintMemo : undefined;
+    const key = variable.objectKey ?? name;
+    outcome = memo?.get(key);
+    if (!outcome) {
+      outcome = this.expression(variable.expr);
+      memo?.set(key, outcome);
+    }
+    this.outcomes.set(name, outcome);
+    if (outcome.ok) this.values.set(name, outcome.value as CelInput);
+    return outcome;
+  }
+}

@@ -4,7 +4,7 @@
  * controller expansion. Templates are compiled once when the set is built.
  */
 import type { CelInput } from "@bufbuild/cel";
-import type { CompiledTemplate } from "./cel";
+import type { CompiledTemplate, ObjectMemo } from "./cel";
 import { compileTemplate, requestFor, toCelValue } from "./cel";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
@@ -119,16 +119,24 @@ export class PolicySet {
     return new PolicySet(constraints, expansions);
   }
 
+  /** The ids of the constraints whose match selects this object (before any expansion). */
+  constraintsFor(object: Readonly<Record<string, unknown>>, options: EvaluateOptions = {}): string[] {
+    const subject = subjectOf(object as K8sObject, options);
+    return this.constraints.filter((constraint) => constraintMatches(constraint.match, subject)).map((constraint) => constraint.id);
+  }
+
   private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
     const subject = subjectOf(object, options);
     let celObject: CelInput | undefined;
     let request: CelInput | undefined;
+    // Templates evaluated on this object share the variables they compute alike (e.g. the container list).
+    const memo: ObjectMemo = new Map();
     const violations: Violation[] = [];
     for (const constraint of this.constraints) {
       if (!constraintMatches(constraint.match, subject)) continue;
       celObject ??= toCelValue(object);
       request ??= requestFor(object);
-      const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request });
+      const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request, memo });
       for (const message of messages) {
         violations.push({ policy: constraint.id, enforcementAction: override ?? constraint.enforcementAction, message: prefix + message });
       }

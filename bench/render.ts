@@ -1,0 +1,61 @@
+/**
+ * The bench's figures and how they are printed: `npm run bench` prints this and writes `results.json`;
+ * a test checks that the README's Performance section shows the table and verdicts of `results.json`.
+ */
+export interface SynthFigure { tenants: number; objects: number; seconds: number; floorSeconds: number; peakRssMiB: number; objectsPerSecond: number; floorRatio: number }
+export interface CheckFigure { objects: number; constraints: number; compileSeconds: number; seconds: number; floorSeconds: number; peakRssMiB: number; objectsPerSecond: number; floorRatio: number }
+export interface CelFigure { constantMicroseconds: number; functionCallsMicroseconds: number; comprehensionMicroseconds: number; constraintsPerPod: number }
+export interface PlanFigure { stack: string; resources: number; seconds: number; peakRssMiB: number; resourcesPerSecond: number }
+
+export const TARGETS = {
+  synth1000TenantsSeconds: 20,
+  synthFloorRatio: 10,
+  checkObjectsPerSecond: 5000,
+  planDevSeconds: 10,
+} as const;
+
+export interface BenchResults {
+  readonly machine: { readonly cores: number; readonly node: string; readonly pinnedToOneCore: boolean };
+  readonly targets: typeof TARGETS;
+  readonly synth: readonly SynthFigure[];
+  readonly check: readonly CheckFigure[];
+  readonly cel: CelFigure;
+  readonly plan: readonly PlanFigure[];
+  readonly verdicts: readonly string[];
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/** The Markdown table of every figure with its floor and ratio. */
+export function renderTable(results: Pick<BenchResults, "synth" | "check" | "plan">): string[] {
+  return [
+    "| bench | size | time | rate | floor | ratio to floor | peak RSS |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...results.synth.map((f) => `| synth | ${f.tenants} tenants, ${f.objects} objects | ${fmt(f.seconds)} s | ${f.objectsPerSecond} obj/s | YAML serialization ${fmt(f.floorSeconds)} s | ${fmt(f.floorRatio, 1)}x | ${f.peakRssMiB} MiB |`),
+    ...results.check.map((f) => `| check (${f.constraints} constraints) | ${f.objects} objects | ${fmt(f.seconds)} s (+${fmt(f.compileSeconds)} s compile) | ${f.objectsPerSecond} obj/s | parse ${fmt(f.floorSeconds)} s | ${fmt(f.floorRatio, 1)}x | ${f.peakRssMiB} MiB |`),
+    ...results.plan.map((f) => `| plan | ${f.stack}, ${f.resources} resources | ${fmt(f.seconds)} s | ${f.resourcesPerSecond} res/s | — | — | ${f.peakRssMiB} MiB |`),
+  ];
+}
+
+/** What one template evaluation costs in the CEL interpreter, and how many constraints a Pod meets. */
+export function renderCelCosts(cel: CelFigure): string {
+  return (
+    `check, per template evaluation on one core: ${fmt(cel.constantMicroseconds)} us for a constant, ` +
+    `${fmt(cel.functionCallsMicroseconds)} us for two function calls on a field path, ` +
+    `${fmt(cel.comprehensionMicroseconds)} us for a comprehension over one container; a Pod meets ${cel.constraintsPerPod} constraints`
+  );
+}
+
+/** One line per target: the figure, the target, met or MISSED. */
+export function renderVerdicts(results: Pick<BenchResults, "synth" | "check" | "plan">): string[] {
+  const synth1000 = results.synth[results.synth.length - 1];
+  const check10k = results.check[results.check.length - 1];
+  const dev = results.plan[0];
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+  return [
+    `synth ${synth1000.tenants} tenants: ${fmt(synth1000.seconds)} s (target < ${TARGETS.synth1000TenantsSeconds} s): ${verdict(synth1000.seconds < TARGETS.synth1000TenantsSeconds)}`,
+    `synth ${synth1000.tenants} tenants vs floor: ${fmt(synth1000.floorRatio, 1)}x (target <= ${TARGETS.synthFloorRatio}x): ${verdict(synth1000.floorRatio <= TARGETS.synthFloorRatio)}`,
+    `check ${check10k.objects} objects on one core: ${check10k.objectsPerSecond} obj/s (target >= ${TARGETS.checkObjectsPerSecond}): ${verdict(check10k.objectsPerSecond >= TARGETS.checkObjectsPerSecond)}`,
+    `plan ${dev.stack}: ${fmt(dev.seconds)} s (target < ${TARGETS.planDevSeconds} s): ${verdict(dev.seconds < TARGETS.planDevSeconds)}`,
+  ];
+}
