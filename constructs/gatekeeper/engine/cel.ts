@@ -255,38 +255,30 @@ export interface CompiledTemplate {
   evaluate(input: EvaluationInput): string[];
 }
 
-/** Collects the names of identifiers in a parsed expression (walks the protobuf AST generically). */
-function identifiersUsed(node: unknown, into: Set<string>): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const item of node) identifiersUsed(item, into);
-    return;
-  }
-  const record = node as Record<string, unknown>;
-  const kind = record.exprKind as { case?: string; value?: { name?: string } } | undefined;
-  if (kind?.case === "identExpr" && kind.value?.name !== undefined) into.add(kind.value.name);
-  for (const [key, value] of Object.entries(record)) {
-    if (key !== "$typeName" && typeof value === "object") identifiersUsed(value, into);
-  }
+/** What a parsed expression reads: its identifiers, and the `X` of each `variables.X` selection. */
+interface NamesUsed {
+  readonly identifiers: Set<string>;
+  readonly variables: Set<string>;
 }
 
-/** Collects `variables.<name>` selections in a parsed expression (walks the protobuf AST generically). */
-function variablesUsed(node: unknown, into: Set<string>): void {
+/** Collects {@link NamesUsed} (walks the protobuf AST generically). */
+function namesUsed(node: unknown, into: NamesUsed): void {
   if (node === null || typeof node !== "object") return;
   if (Array.isArray(node)) {
-    for (const item of node) variablesUsed(item, into);
+    for (const item of node) namesUsed(item, into);
     return;
   }
   const record = node as Record<string, unknown>;
   const kind = record.exprKind as { case?: string; value?: Record<string, unknown> } | undefined;
+  if (kind?.case === "identExpr" && typeof kind.value?.name === "string") into.identifiers.add(kind.value.name);
   if (kind?.case === "selectExpr" && kind.value) {
     const operand = kind.value.operand as { exprKind?: { case?: string; value?: { name?: string } } } | undefined;
     if (operand?.exprKind?.case === "identExpr" && operand.exprKind.value?.name === "variables") {
-      into.add(String(kind.value.field));
+      into.variables.add(String(kind.value.field));
     }
   }
   for (const [key, value] of Object.entries(record)) {
-    if (key !== "$typeName" && typeof value === "object") variablesUsed(value, into);
+    if (key !== "$typeName" && typeof value === "object") namesUsed(value, into);
   }
 }
 
@@ -361,15 +353,13 @@ function compileExpression(template: string, field: string, text: unknown, decla
   } catch (error) {
     throw new TemplateCompileError(template, field, text, (error as Error).message);
   }
-  const used = new Set<string>();
-  variablesUsed(parsed.expr, used);
-  for (const name of used) {
+  const names: NamesUsed = { identifiers: new Set(), variables: new Set() };
+  namesUsed(parsed.expr, names);
+  for (const name of names.variables) {
     if (!declared.has(name)) {
       throw new TemplateCompileError(template, field, text, `uses variables.${name}, which is not declared before it`);
     }
   }
-  const identifiers = new Set<string>();
-  identifiersUsed(parsed.expr, identifiers);
   let program: Program;
   try {
     if (parsed.expr) selectFromValues(parsed.expr);
@@ -377,7 +367,8 @@ function compileExpression(template: string, field: string, text: unknown, decla
   } catch (error) {
     throw new TemplateCompileError(template, field, text, (error as Error).message);
   }
-  return { field, text, run: program, uses: [...used], reads: new Set([...identifiers].filter((name) => BINDINGS.has(name))) };
+  const reads = new Set([...names.identifiers].filter((name) => BINDINGS.has(name)));
+  return { field, text, run: program, uses: [...names.variables], reads };
 }
 
 function errorText(value: unknown): string {
