@@ -8,6 +8,19 @@ const pod: MatchSubject = { group: "", kind: "Pod", name: "api", namespace: "pay
 const role: MatchSubject = { group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "r", clusterScoped: true, labels: {} };
 const ns: MatchSubject = { group: "", kind: "Namespace", name: "kube-system", namespace: "kube-system", clusterScoped: true, labels: { a: "b" } };
 
+/** A ConstraintTemplate defining `kind` with one CEL validation. */
+function celTemplate(kind: string, validation: { expression: string; message?: string }) {
+  return {
+    apiVersion: "templates.gatekeeper.sh/v1",
+    kind: "ConstraintTemplate",
+    metadata: { name: kind.toLowerCase() },
+    spec: {
+      crd: { spec: { names: { kind } } },
+      targets: [{ target: "admission.k8s.gatekeeper.sh", code: [{ engine: "K8sNativeValidation", source: { validations: [validation] } }] }],
+    },
+  };
+}
+
 describe("Gatekeeper match semantics", () => {
   it("kinds: group and kind must both match; empty lists and '*' match all", () => {
     expect(constraintMatches({ kinds: [{ apiGroups: [""], kinds: ["Pod"] }] }, pod)).toBe(true);
@@ -89,15 +102,7 @@ describe("expansion", () => {
   });
 
   it("an ExpansionTemplate's enforcementAction overrides the constraint's for implied violations", () => {
-    const template = {
-      apiVersion: "templates.gatekeeper.sh/v1",
-      kind: "ConstraintTemplate",
-      metadata: { name: "k8sdenyall" },
-      spec: {
-        crd: { spec: { names: { kind: "K8sDenyAll" } } },
-        targets: [{ target: "admission.k8s.gatekeeper.sh", code: [{ engine: "K8sNativeValidation", source: { validations: [{ expression: "false", message: "no" }] } }] }],
-      },
-    };
+    const template = celTemplate("K8sDenyAll", { expression: "false", message: "no" });
     const constraint = { apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sDenyAll", metadata: { name: "all" }, spec: { match: { kinds: [{ apiGroups: [""], kinds: ["Pod"] }] } } };
     const expansion = { apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: "exp" }, spec: { ...POD_EXPANSIONS[0].spec, enforcementAction: "dryrun" } };
     const set = PolicySet.fromObjects([template, constraint, expansion]);
@@ -105,6 +110,20 @@ describe("expansion", () => {
     expect(set.evaluate({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "x" } })).toEqual([
       { policy: "K8sDenyAll/all", enforcementAction: "deny", message: "no" },
     ]);
+  });
+
+  it("lists the constraints whose match selects an object, without expansion", () => {
+    const constraint = (kind: string, match: unknown) => ({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind, metadata: { name: "c" }, spec: { match } });
+    const set = PolicySet.fromObjects([
+      celTemplate("K8sPods", { expression: "true" }),
+      celTemplate("K8sRoles", { expression: "true" }),
+      constraint("K8sPods", { kinds: [{ apiGroups: [""], kinds: ["Pod"] }], excludedNamespaces: ["kube-system"] }),
+      constraint("K8sRoles", { kinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role"] }] }),
+    ]);
+    expect(set.constraintsFor({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "web" } })).toEqual(["K8sPods/c"]);
+    expect(set.constraintsFor({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "kube-system" } })).toEqual([]);
+    expect(set.constraintsFor(deployment)).toEqual([]);
+    expect(set.constraintsFor({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "r", namespace: "web" } })).toEqual(["K8sRoles/c"]);
   });
 
   it("a constraint without its template is an error", () => {
