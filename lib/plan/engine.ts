@@ -59,19 +59,37 @@ function plain(value: unknown): unknown {
   return out;
 }
 
-type RegisterRequest = {
+/** What the mock monitor receives for one resource registration (the getters the recorders read). */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
   getProvider(): string;
   getProtect(): boolean;
   getRetainondelete?(): boolean;
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-};
+  /** The inputs, serialized (a protobuf Struct). */
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0] | undefined;
+}
 type RegisterResponse = { getUrn(): string };
 type Monitor = { registerResource(req: RegisterRequest, callback: (err: unknown, resp?: RegisterResponse) => void): Promise<void> };
+
+/**
+ * Calls `onRegistered` with each resource the mock monitor of `setMocks` registers, once it has answered
+ * with the URN: what the engine would see of the registration (parent, options, dependencies, inputs).
+ * Call after `setMocks`, which installs a new monitor.
+ */
+export function recordRegistrations(onRegistered: (request: RegisterRequest, urn: string) => void): void {
+  const monitor = getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, resp) => {
+      if (!err && resp) onRegistered(req, resp.getUrn());
+      callback(err, resp);
+    });
+}
 
 /** A provider reference `urn::id` → the provider's URN. */
 function providerUrn(reference: string): string | null {
@@ -92,27 +110,21 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
   try {
     await pulumi.runtime.setMocks(options.mocks, options.project, options.stack, false);
     pulumi.runtime.setAllConfig({ ...options.config });
-    const monitor = getMonitor() as unknown as Monitor;
     const resources: PlannedResource[] = [];
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-      register(req, (err, resp) => {
-        if (!err && resp) {
-          resources.push({
-            urn: resp.getUrn(),
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || null,
-            dependsOn: [...new Set(req.getDependenciesList())].sort(),
-            provider: providerUrn(req.getProvider()),
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete?.() ?? false,
-            custom: req.getCustom(),
-            inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-          });
-        }
-        callback(err, resp);
-      });
+    recordRegistrations((req, urn) =>
+      resources.push({
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || null,
+        dependsOn: [...new Set(req.getDependenciesList())].sort(),
+        provider: providerUrn(req.getProvider()),
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        custom: req.getCustom(),
+        inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      }),
+    );
     let failure: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
       try {

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
 import type { MockAccount } from "../../lib/plan/mocks";
 import { DEFAULT_MOCK_ACCOUNT, mockCall, mockResourceState } from "../../lib/plan/mocks";
+import { recordRegistrations } from "../../lib/plan/engine";
 
 export type { MockAccount } from "../../lib/plan/mocks";
 export { DEFAULT_MOCK_ACCOUNT, mockCall, mockHex, mockResourceState } from "../../lib/plan/mocks";
@@ -60,17 +61,6 @@ export interface MockHarness {
   byUrn(urn: string): RecordedResource | undefined;
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getDependenciesList(): string[];
-  getIgnorechangesList(): string[];
-}
 
 /** Installs the mocks (call before constructing resources) and returns the recorder. */
 export function installMocks(account: MockAccount = DEFAULT_MOCK_ACCOUNT, project = "bulwark", stack = "dev"): MockHarness {
@@ -94,34 +84,27 @@ export function installMocks(account: MockAccount = DEFAULT_MOCK_ACCOUNT, projec
     false,
   );
 
-  // Wrap the mock monitor to see what the engine would: parent, protect, retainOnDelete, dependencies.
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void>;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, response) => {
-      if (!err && response) {
-        const answer = answered.get(`${req.getType()}::${req.getName()}`) ?? { id: "", state: {} };
-        resources.push({
-          urn: response.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          custom: req.getCustom(),
-          inputs: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
-          parent: req.getParent(),
-          options: {
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete(),
-            dependsOn: req.getDependenciesList(),
-            ignoreChanges: req.getIgnorechangesList(),
-          },
-          id: answer.id,
-          state: answer.state,
-        });
-      }
-      callback(err, response);
+  // See what the engine would: parent, protect, retainOnDelete, dependencies.
+  recordRegistrations((req, urn) => {
+    const answer = answered.get(`${req.getType()}::${req.getName()}`) ?? { id: "", state: {} };
+    const inputs = req.getObject();
+    resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      inputs: inputs ? (pulumi.runtime.deserializeProperties(inputs) as Record<string, unknown>) : {},
+      parent: req.getParent(),
+      options: {
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        dependsOn: req.getDependenciesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+      },
+      id: answer.id,
+      state: answer.state,
     });
+  });
 
   const harness: MockHarness = {
     account,
