@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { BulwarkConfig } from "../config/model";
 import { buildBulwarkApp } from "../constructs/app";
+import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
 import { allObjects, collectEvidence, field, resources, runPolicySuites } from "./evidence";
@@ -44,9 +45,16 @@ export async function generateReport(stack: string, projectDir = "."): Promise<R
   return buildReport(await collectEvidence(stack, projectDir));
 }
 
-/** The report from a plan already made (`npm start` plans once for plan.json and the report). */
-export function reportFromPlan(config: BulwarkConfig, plan: Plan): ReportData {
-  return buildReport({ config, plan, charts: synthesizeApp(buildBulwarkApp(config)), suites: runPolicySuites() });
+/**
+ * The report from a plan already made, and charts already synthesized when the caller has them (`npm start`
+ * plans and synthesizes once for its files and the report).
+ */
+export function reportFromPlan(
+  config: BulwarkConfig,
+  plan: Plan,
+  charts: readonly SynthesizedChart[] = synthesizeApp(buildBulwarkApp(config)),
+): ReportData {
+  return buildReport({ config, plan, charts, suites: runPolicySuites() });
 }
 
 /** Writes `<file>` (Markdown) and its JSON twin next to it (`report.json` for `report.md`). */

@@ -31,7 +31,7 @@ export function main(argv: readonly string[]): Promise<void> {
     const planFile = join(outdir, "plan.json");
     writePlan(plan, planFile);
     const synth = synthStack(stack, outdir);
-    const report = reportFromPlan(config, plan);
+    const report = reportFromPlan(config, plan, synth.charts);
     const reportFile = writeReport(report, join(outdir, "report.md")).markdown;
     const top = countByType(plan.resources)
       .filter(([type]) => type.startsWith("aws:eks") || type.startsWith("aws:kms") || type.includes("helm") || type.includes("gatekeeper.sh"))

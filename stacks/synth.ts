@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
 import { buildBulwarkApp } from "../constructs/app";
+import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp, writeCharts } from "../constructs/synthesize";
 import { parseCommandLine, runCommand } from "./cli";
 
@@ -14,8 +15,9 @@ one file per chart. The same stack file always gives byte-identical files.
   --out <dir>     output directory (default: dist)
   --help          show this text`;
 
-/** What a synth wrote: files and object counts by kind. */
+/** What a synth wrote: files and object counts by kind, and the charts themselves. */
 export interface SynthResult {
+  readonly charts: readonly SynthesizedChart[];
   readonly files: readonly string[];
   readonly objects: number;
   readonly kinds: Readonly<Record<string, number>>;
@@ -41,7 +43,7 @@ export function synthStack(stack: string, outdir: string, projectDir = "."): Syn
       objects++;
     }
   }
-  return { files, objects, kinds };
+  return { charts, files, objects, kinds };
 }
 
 /** Human summary of a synth. */
