@@ -849,7 +849,7 @@ const buildControls: Control[] = [
   ),
   control(
     { id: "BLD-STATIC-CHECK", title: "Static analysis: the stack's own manifests pass its synthesized Gatekeeper policies offline (`npm run check`)", layer: "build", checklist: "static YAML analysis", nsa: NSA.upgrading, bp: BP.compliance },
-    "construct", "constructs/gatekeeper/check.ts (same CEL as the cluster)", T_CHECK,
+    "construct", "constructs/gatekeeper/check/ (same CEL as the cluster)", T_CHECK,
     (ctx) => {
       const tenantObjects = allObjects(ctx.charts.filter((c) => c.name.startsWith("tenant-")));
       if (tenantObjects.length === 0) return missing("no tenant manifests synthesized");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadStackFile } from "../config/load";
 import { buildBulwarkApp } from "../constructs/app";
 import { POLICIES_DIR } from "../constructs/gatekeeper/policy";
-import { runSuite } from "../constructs/gatekeeper/suite";
+import { runSuite } from "../constructs/gatekeeper/engine/suite";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp } from "../constructs/synthesize";
 import type { PlannedResource } from "../lib/plan/engine";

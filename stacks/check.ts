@@ -2,11 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT_BAD_INPUT } from "../config/errors";
 import { loadStackFile } from "../config/load";
-import { CheckInputError, createChecker, exitCodeOf } from "../constructs/gatekeeper/check";
 import type { BundleSelection } from "../constructs/gatekeeper/policy";
 import { BUNDLES } from "../constructs/gatekeeper/policy";
-import type { CheckFormat } from "../constructs/gatekeeper/report";
-import { CHECK_FORMATS, toJsonReport, toSarifReport, toTextReport } from "../constructs/gatekeeper/report";
+import type { CheckFormat } from "../constructs/gatekeeper/check";
+import { CHECK_FORMATS, CheckInputError, createChecker, exitCodeOf, toJsonReport, toSarifReport, toTextReport } from "../constructs/gatekeeper/check";
 import { UsageError, parseCommandLine, runCommand } from "./cli";
 
 export const CHECK_USAGE = `Usage: npm run check -- [--stack dev] [--bundle all|pss-baseline|pss-restricted|general]

@@ -20,7 +20,7 @@
  *     `object` and `assertions: [{violations: "no" | "yes" | N}]`), paths relative to the folder, at
  *     least 2 allowed and 2 disallowed cases; `samples/` holds the constraint and the objects.
  * To evaluate in a test: `createChecker({ config, bundle: "pss-baseline", pssVersion: "v1.30" })` from
- * `constructs/gatekeeper/check.ts`, then `checker.checkObject(object)` (violations) or
+ * `constructs/gatekeeper/check/`, then `checker.checkObject(object)` (violations) or
  * `checker.checkPaths([...])` (files, like the CLI).
  */
 import { readdirSync, existsSync, readFileSync } from "node:fs";

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadPolicies, POLICIES_DIR } from "../../constructs/gatekeeper/policy";
-import type { SuiteCaseResult } from "../../constructs/gatekeeper/suite";
-import { runSuite } from "../../constructs/gatekeeper/suite";
+import type { SuiteCaseResult } from "../../constructs/gatekeeper/engine/suite";
+import { runSuite } from "../../constructs/gatekeeper/engine/suite";
 
 const folders = readdirSync(POLICIES_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

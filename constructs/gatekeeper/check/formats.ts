@@ -1,5 +1,5 @@
 /** Output formats of `check`: text for people, JSON for scripts, SARIF 2.1.0 for code scanning. */
-import type { CheckReport } from "./check";
+import type { CheckReport } from "./checker";
 
 export const CHECK_FORMATS = ["text", "json", "sarif"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];

@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { PolicySet } from "./engine/evaluator";
-import { CONSTRAINT_API_VERSION, POD_EXPANSIONS } from "./resources";
+import { PolicySet } from "./evaluator";
+import { CONSTRAINT_API_VERSION, POD_EXPANSIONS } from "../resources";
 
 /** One assertion of a case. */
 export interface SuiteAssertion {
