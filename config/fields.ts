@@ -13,7 +13,11 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The DNS-1123 label pattern (namespace names, policy and constraint names). */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Pod Security Standards version as the `pod-security.kubernetes.io/*-version` labels spell it: `v1.33`. */
+export const PSS_VERSION_PATTERN = /^v1\.[0-9]{1,2}$/;
 
 /** A DNS-1123 label, as Kubernetes requires for namespace names. */
 export const dns1123Label = z

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { cidr, cidrContains, dns1123Label, labelValue, quantity, strictObject } from "./fields";
+import { RESERVED_NAMESPACES, isReservedNamespace } from "./namespaces";
 
-/** Namespaces a tenant may never take: they belong to Kubernetes, EKS or the blueprint itself. */
-export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"] as const;
 
 /** The instance metadata endpoints: never reachable from tenant pods (node credentials live there). */
 export const INSTANCE_METADATA_CIDRS = { ipv4: "169.254.169.254/32", ipv6: "fd00:ec2::254/128" } as const;
@@ -20,7 +19,7 @@ export function tenantTierGroup(tenant: string, tier: TenantTier): string {
 }
 
 const tenantName = dns1123Label.refine(
-  (name) => !(RESERVED_NAMESPACES as readonly string[]).includes(name) && !name.startsWith("kube-"),
+  (name) => !isReservedNamespace(name),
   { error: `is reserved; a tenant may not be named ${RESERVED_NAMESPACES.join(", ")} or start with kube-` },
 );
 

@@ -9,6 +9,8 @@ import { cidrContains, cidrNetwork } from "../config/fields";
 import type { K8sObject } from "./evidence";
 import { asArray, field, nameOf, namespaceOf, objectsOfKind } from "./evidence";
 import type { SynthesizedChart } from "../constructs/synthesize";
+import { CLUSTER_DNS } from "../constructs/baseline/defaults";
+import { asLabelSelector, isEmptySelector, selectorMatches } from "../constructs/label-selector";
 
 export const METADATA_IP = "169.254.169.254";
 /** Address ranges that are not "the internet". */
@@ -66,28 +68,6 @@ export interface NetworkAnalysis {
   readonly vpcCidr: string | undefined;
 }
 
-function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (selector === undefined || selector === null) return true;
-  const matchLabels = (field(selector, "matchLabels") ?? {}) as Record<string, string>;
-  if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
-  for (const expr of asArray(field(selector, "matchExpressions"))) {
-    const key = String(field(expr, "key"));
-    const op = String(field(expr, "operator"));
-    const values = asArray(field(expr, "values")).map(String);
-    const has = key in labels;
-    if (op === "In" && !(has && values.includes(labels[key]))) return false;
-    if (op === "NotIn" && has && values.includes(labels[key])) return false;
-    if (op === "Exists" && !has) return false;
-    if (op === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
-
-function isEmptySelector(selector: unknown): boolean {
-  if (selector === undefined || selector === null) return true;
-  return Object.keys((field(selector, "matchLabels") ?? {}) as object).length === 0 && asArray(field(selector, "matchExpressions")).length === 0;
-}
-
 function policyTypes(policy: K8sObject): string[] {
   const declared = asArray(field(policy, "spec", "policyTypes")).map(String);
   if (declared.length > 0) return declared;
@@ -101,7 +81,7 @@ function portsOf(rule: unknown): string {
   return [...new Set(ports.map((p) => `${String(field(p, "port") ?? "any")}/${String(field(p, "protocol") ?? "TCP")}`))].sort().join(", ");
 }
 
-const KUBE_SYSTEM: NamespaceInfo = { name: "kube-system", labels: { "kubernetes.io/metadata.name": "kube-system" }, tenant: false };
+const KUBE_SYSTEM: NamespaceInfo = { name: CLUSTER_DNS.namespace, labels: { "kubernetes.io/metadata.name": CLUSTER_DNS.namespace }, tenant: false };
 
 /** Computes the reachability graph of the synthesized tenant namespaces. */
 export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: string | undefined): NetworkAnalysis {
@@ -122,7 +102,7 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
   };
   const unisolated = new Set<string>();
   const isolated = (ns: string, direction: "Ingress" | "Egress") =>
-    policies.some((p) => namespaceOf(p) === ns && policyTypes(p).includes(direction) && isEmptySelector(field(p, "spec", "podSelector")));
+    policies.some((p) => namespaceOf(p) === ns && policyTypes(p).includes(direction) && isEmptySelector(asLabelSelector(field(p, "spec", "podSelector"))));
 
   // Ingress admission per tenant: which source namespaces may connect.
   const ingressAllows = (target: NamespaceInfo, source: NamespaceInfo): string | undefined => {
@@ -138,7 +118,7 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
             const ipBlock = field(peer, "ipBlock");
             if (ipBlock !== undefined) return vpcCidr !== undefined && ipBlockReaches(String(field(ipBlock, "cidr")), asArray(field(ipBlock, "except")).map(String), vpcCidr);
             if (nsSel === undefined) return source.name === target.name; // podSelector alone: same namespace
-            return selectorMatches(nsSel, source.labels);
+            return selectorMatches(asLabelSelector(nsSel) ?? {}, source.labels);
           });
         if (match) allowed.push(portsOf(rule));
       }
@@ -183,11 +163,11 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
           }
           const nsSel = field(peer, "namespaceSelector");
           const podSel = field(peer, "podSelector");
-          const targets = nsSel === undefined ? [ns] : everyNamespace.filter((t) => selectorMatches(nsSel, t.labels));
+          const targets = nsSel === undefined ? [ns] : everyNamespace.filter((t) => selectorMatches(asLabelSelector(nsSel) ?? {}, t.labels));
           for (const t of targets) {
-            if (t.name === "kube-system") {
+            if (t.name === CLUSTER_DNS.namespace) {
               // Only kube-dns is modelled in kube-system; a selector that admits it reaches DNS.
-              if (selectorMatches(podSel, { "k8s-app": "kube-dns" })) add(ns.name, "dns", ports);
+              if (selectorMatches(asLabelSelector(podSel) ?? {}, CLUSTER_DNS.podLabels)) add(ns.name, "dns", ports);
             } else if (t.name !== ns.name) reachNamespace(t, ports);
           }
         }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT_BAD_INPUT } from "../config/errors";
+import { DNS1123_LABEL, PSS_VERSION_PATTERN } from "../config/fields";
 import { loadStackFile } from "../config/load";
 import type { BundleSelection } from "../constructs/gatekeeper/policy";
 import { BUNDLES } from "../constructs/gatekeeper/policy";
@@ -62,9 +63,9 @@ export function runCheck(argv: readonly string[], projectDir = "."): number {
   const format = (values.format ?? "text") as CheckFormat;
   if (!(CHECK_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format}: must be one of ${CHECK_FORMATS.join(", ")}`);
   const pssVersion = values["pss-version"];
-  if (pssVersion !== undefined && !/^v1\.[0-9]{1,2}$/.test(pssVersion)) throw new UsageError(`--pss-version ${pssVersion}: must look like v1.33`);
+  if (pssVersion !== undefined && !PSS_VERSION_PATTERN.test(pssVersion)) throw new UsageError(`--pss-version ${pssVersion}: must look like v1.33`);
   const namespace = values.namespace;
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+  if (namespace !== undefined && !DNS1123_LABEL.test(namespace)) {
     throw new UsageError(`--namespace ${namespace}: must be a namespace name (DNS-1123 label)`);
   }
   if (positionals.length === 0) throw new UsageError("name at least one PATH (file or folder) to check");

@@ -5,7 +5,8 @@ import { SUPPORTED_KUBERNETES_VERSIONS, idpGroupSubject } from "../../config/clu
 import { dns1123Label, labelValue, quantity } from "../../config/fields";
 import type { BulwarkConfig } from "../../config/model";
 import type { TenantConfig, TenantTier } from "../../config/tenants";
-import { RESERVED_NAMESPACES, TENANT_TIERS, tenantTierGroup } from "../../config/tenants";
+import { isReservedNamespace } from "../../config/namespaces";
+import { TENANT_TIERS, tenantTierGroup } from "../../config/tenants";
 import type { EgressGrant } from "../network/tenant-network-policies";
 import { TenantNetworkPolicies } from "../network/tenant-network-policies";
 import { TenantRoles } from "../rbac/tenant-roles";
@@ -78,7 +79,7 @@ export class TenantNamespace extends Construct {
     super(scope, id);
     const name = props.name;
     check("name", name, dns1123Label, name);
-    if ((RESERVED_NAMESPACES as readonly string[]).includes(name) || name.startsWith("kube-")) {
+    if (isReservedNamespace(name)) {
       throw new Error(`TenantNamespace ${name}: name "${name}" is reserved; choose a namespace of the tenant's own`);
     }
     check("owner", props.owner, labelValue, name);
@@ -116,6 +117,24 @@ export class TenantNamespace extends Construct {
     });
 
     const metadata = (objectName: string) => ({ name: objectName, namespace: name, labels: { ...MANAGED_BY_LABEL } });
+    this.addResourceBounds(metadata, quota, limits);
+
+    // Pods that do not name a service account run as `default`; it must not hand them an API token.
+    new k8s.KubeServiceAccount(this, "default-service-account", {
+      metadata: metadata(BASELINE_OBJECT_NAMES.serviceAccount),
+      automountServiceAccountToken: false,
+    });
+
+    new TenantNetworkPolicies(this, "network", { namespace: name, egress: props.egress });
+    new TenantRoles(this, "rbac", { namespace: name, groups: props.groups });
+  }
+
+  /** The ResourceQuota and the LimitRange: what the namespace may consume, and per-container defaults and ceilings. */
+  private addResourceBounds(
+    metadata: (objectName: string) => k8s.ObjectMeta,
+    quota: Required<TenantQuota>,
+    limits: Required<TenantLimits>,
+  ): void {
     const q = k8s.Quantity.fromString;
     new k8s.KubeResourceQuota(this, "quota", {
       metadata: metadata(BASELINE_OBJECT_NAMES.quota),
@@ -150,16 +169,8 @@ export class TenantNamespace extends Construct {
         ],
       },
     });
-
-    // Pods that do not name a service account run as `default`; it must not hand them an API token.
-    new k8s.KubeServiceAccount(this, "default-service-account", {
-      metadata: metadata(BASELINE_OBJECT_NAMES.serviceAccount),
-      automountServiceAccountToken: false,
-    });
-
-    new TenantNetworkPolicies(this, "network", { namespace: name, egress: props.egress });
-    new TenantRoles(this, "rbac", { namespace: name, groups: props.groups });
   }
+
 }
 
 /** Maps one tenant of the stack config to {@link TenantNamespaceProps}. */

@@ -1,6 +1,7 @@
 import type { App } from "cdk8s";
 import { Chart } from "cdk8s";
 import { ConfigError } from "../../config/errors";
+import { PSS_VERSION_PATTERN } from "../../config/fields";
 import type { BulwarkConfig } from "../../config/model";
 import type { BundleSelection, PolicyDefinition } from "./policy";
 import { inBundle, loadPolicies, policyContext, resolveConstraints } from "./policy";
@@ -33,8 +34,6 @@ export interface GatekeeperChartsOptions {
   readonly policies?: readonly PolicyDefinition[];
 }
 
-const PSS_VERSION = /^v1\.[0-9]{1,2}$/;
-
 /**
  * Adds the Gatekeeper charts of a stack to `app`: `gatekeeper-templates` (every ConstraintTemplate and
  * the pod ExpansionTemplates) and `gatekeeper-constraints` (their constraints, parameters from the stack
@@ -54,7 +53,7 @@ export function addGatekeeperCharts(app: App, config: BulwarkConfig, options: Ga
       ]);
     }
   }
-  if (options.pssVersion !== undefined && !PSS_VERSION.test(options.pssVersion)) {
+  if (options.pssVersion !== undefined && !PSS_VERSION_PATTERN.test(options.pssVersion)) {
     throw new Error(`pssVersion ${JSON.stringify(options.pssVersion)} must look like v1.33`);
   }
   const ctx = policyContext(config, options.pssVersion);

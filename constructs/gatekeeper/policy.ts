@@ -27,6 +27,8 @@ import { readdirSync, existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { BulwarkConfig } from "../../config/model";
+import { DNS1123_LABEL } from "../../config/fields";
+import { SYSTEM_NAMESPACES } from "../../config/namespaces";
 import type { EnforcementAction } from "../../config/policy";
 import { celSourceOf, compileTemplate } from "./engine/cel";
 import type { ConstraintMatch, LabelSelector, MatchKind } from "./engine/match";
@@ -51,10 +53,9 @@ export const WORKLOAD_KINDS: readonly MatchKind[] = [
 
 /**
  * Namespaces every constraint excludes unless the stack sets `bulwark:policy.exemptNamespaces`: the
- * control plane's and Gatekeeper's own, so a policy can never lock the cluster. An explicit list, never a
- * wildcard.
+ * system namespaces (`config/namespaces.ts`), so a policy can never lock the cluster.
  */
-export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = ["gatekeeper-system", "kube-node-lease", "kube-public", "kube-system"];
+export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = SYSTEM_NAMESPACES;
 
 /** What a policy's parameter and constraint functions see. */
 export interface PolicyContext {
@@ -149,13 +150,11 @@ export class PolicyDefinitionError extends Error {
   }
 }
 
-const POLICY_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Declares a policy folder; validates the folder and its template at import. */
 export function definePolicy(declaration: PolicyDeclaration): PolicyDefinition {
   const dir = declaration.dir;
   const name = basename(dir);
-  if (!POLICY_ID.test(name)) throw new PolicyDefinitionError(dir, "the folder name must be a DNS-1123 label (it names the constraint)");
+  if (!DNS1123_LABEL.test(name)) throw new PolicyDefinitionError(dir, "the folder name must be a DNS-1123 label (it names the constraint)");
   const templateFile = join(dir, "template.yaml");
   if (!existsSync(templateFile)) throw new PolicyDefinitionError(dir, "template.yaml is missing; it holds the ConstraintTemplate");
   const template = parseYaml(readFileSync(templateFile, "utf8")) as Record<string, unknown>;

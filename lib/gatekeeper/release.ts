@@ -1,16 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALWAYS_EXEMPT_NAMESPACES, GATEKEEPER_NAMESPACE, SYSTEM_NAMESPACES } from "../../config/namespaces";
 
 /** The Gatekeeper Helm chart Bulwark installs: pinned, >= 3.20 (VAP generation from CEL templates). */
 export const GATEKEEPER_CHART = {
   name: "gatekeeper",
   version: "3.21.1",
   repository: "https://open-policy-agent.github.io/gatekeeper/charts",
-  namespace: "gatekeeper-system",
+  namespace: GATEKEEPER_NAMESPACE,
 } as const;
-
-/** Namespaces Gatekeeper never blocks, so policies cannot lock the cluster or Gatekeeper itself. */
-export const ALWAYS_EXEMPT_NAMESPACES = ["gatekeeper-system", "kube-system"] as const;
 
 export interface GatekeeperReleaseArgs {
   /** Provider of the target cluster. */
@@ -18,7 +16,7 @@ export interface GatekeeperReleaseArgs {
   /**
    * Namespaces the webhook and audit skip (from the stack's policy config). gatekeeper-system and
    * kube-system are always added.
-   * @default ["kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"]
+   * @default SYSTEM_NAMESPACES: ["gatekeeper-system", "kube-node-lease", "kube-public", "kube-system"]
    */
   readonly exemptNamespaces?: readonly string[];
   /**
@@ -37,7 +35,7 @@ export interface GatekeeperReleaseArgs {
 
 /** Secure defaults of {@link GatekeeperRelease}, in one place. */
 export const GATEKEEPER_DEFAULTS = {
-  exemptNamespaces: ["kube-system", "kube-public", "kube-node-lease", "gatekeeper-system"],
+  exemptNamespaces: SYSTEM_NAMESPACES,
   replicas: 3,
   webhookFailOpen: false,
   webhookTimeoutSeconds: 3,

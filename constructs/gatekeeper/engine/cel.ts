@@ -30,9 +30,14 @@
  * - An expression that fails at run time (e.g. a missing field without `has()`) is a violation whose message
  *   says so: the offline check fails closed. Suites must never rely on it.
  */
-import type { CelInput, CelList, CelValue } from "@bufbuild/cel";
-import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelError, isCelMap, listType, parse, plan } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
+import type { CelInput } from "@bufbuild/cel";
+import { celMap, isCelError, isCelMap } from "@bufbuild/cel";
+import { toCelValue } from "./cel-library";
+import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
+import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
+
+export { TemplateCompileError } from "./cel-expression";
+export { toCelValue } from "./cel-library";
 
 /** A `variables[]` entry of a CEL source. */
 export interface CelVariable {
@@ -54,19 +59,6 @@ export interface CelSource {
   readonly matchConditions?: readonly CelVariable[];
 }
 
-/** Thrown when a template cannot be compiled; names the template, the field and the expression. */
-export class TemplateCompileError extends Error {
-  constructor(
-    readonly template: string,
-    readonly field: string,
-    readonly expression: string,
-    reason: string,
-  ) {
-    super(`ConstraintTemplate ${template}: ${field} does not compile: ${reason}\n  expression: ${expression}`);
-    this.name = "TemplateCompileError";
-  }
-}
-
 /** The engine name Gatekeeper uses for CEL code blocks. */
 export const CEL_ENGINE = "K8sNativeValidation";
 
@@ -79,122 +71,11 @@ const BUILTIN_VARIABLES: readonly CelVariable[] = [
   { name: "params", expression: `!has(params.spec) ? null : !has(params.spec.parameters) ? null : params.spec.parameters` },
 ];
 
-function asArray(list: CelList): CelValue[] {
-  const out: CelValue[] = [];
-  for (let i = 0; i < list.size; i++) out.push(list.get(i) as CelValue);
-  return out;
-}
-
-function celEquals(a: CelValue, b: CelValue): boolean {
-  // Lists of scalars are what these helpers receive in templates; compare scalars by value.
-  if (typeof a === "bigint" && typeof b === "number") return Number(a) === b;
-  if (typeof a === "number" && typeof b === "bigint") return a === Number(b);
-  return a === b;
-}
-
-function compareScalars(a: CelValue, b: CelValue): number {
-  if ((typeof a === "bigint" || typeof a === "number") && (typeof b === "bigint" || typeof b === "number")) {
-    return Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
-  }
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  throw new Error(`cannot compare ${typeof a} with ${typeof b}`);
-}
-
-const DYN_LIST = listType(CelScalar.DYN);
-
-/** The Kubernetes CEL library functions the templates may use (lists, regex, sets). */
-const KUBERNETES_FUNCTIONS = [
-  celMethod("isSorted", DYN_LIST, [], CelScalar.BOOL, function (this: CelList) {
-    const items = asArray(this);
-    return items.every((item, i) => i === 0 || compareScalars(items[i - 1], item) <= 0);
-  }),
-  celMethod("sum", DYN_LIST, [], CelScalar.DYN, function (this: CelList) {
-    const items = asArray(this);
-    if (items.every((item) => typeof item === "bigint")) return (items as bigint[]).reduce((a, b) => a + b, 0n);
-    return items.reduce<number>((a, b) => a + Number(b), 0);
-  }),
-  celMethod("min", DYN_LIST, [], CelScalar.DYN, function (this: CelList) {
-    const items = asArray(this);
-    if (items.length === 0) throw new Error("min called on an empty list");
-    return items.reduce((a, b) => (compareScalars(a, b) <= 0 ? a : b)) as CelInput;
-  }),
-  celMethod("max", DYN_LIST, [], CelScalar.DYN, function (this: CelList) {
-    const items = asArray(this);
-    if (items.length === 0) throw new Error("max called on an empty list");
-    return items.reduce((a, b) => (compareScalars(a, b) >= 0 ? a : b)) as CelInput;
-  }),
-  celMethod("indexOf", DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (this: CelList, x: CelValue) {
-    return BigInt(asArray(this).findIndex((item) => celEquals(item, x)));
-  }),
-  celMethod("lastIndexOf", DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (this: CelList, x: CelValue) {
-    const items = asArray(this);
-    for (let i = items.length - 1; i >= 0; i--) if (celEquals(items[i], x)) return BigInt(i);
-    return -1n;
-  }),
-  celMethod("find", CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (this: string, re: string) {
-    return new RegExp(re).exec(this)?.[0] ?? "";
-  }),
-  celMethod("findAll", CelScalar.STRING, [CelScalar.STRING], DYN_LIST, function (this: string, re: string) {
-    return [...this.matchAll(new RegExp(re, "g"))].map((m) => m[0]);
-  }),
-  celFunc("sets.contains", [DYN_LIST, DYN_LIST], CelScalar.BOOL, (a: CelList, b: CelList) => {
-    const have = asArray(a);
-    return asArray(b).every((x) => have.some((y) => celEquals(x, y)));
-  }),
-  celFunc("sets.intersects", [DYN_LIST, DYN_LIST], CelScalar.BOOL, (a: CelList, b: CelList) => {
-    const have = asArray(a);
-    return asArray(b).some((x) => have.some((y) => celEquals(x, y)));
-  }),
-  celFunc("sets.equivalent", [DYN_LIST, DYN_LIST], CelScalar.BOOL, (a: CelList, b: CelList) => {
-    const left = asArray(a);
-    const right = asArray(b);
-    return left.every((x) => right.some((y) => celEquals(x, y))) && right.every((x) => left.some((y) => celEquals(x, y)));
-  }),
-];
-
-const ENV = celEnv({ funcs: [...strings, ...KUBERNETES_FUNCTIONS] });
-
-/**
- * Converts decoded JSON/YAML into a CEL input: integral numbers become int (bigint), other numbers double,
- * so templates see the types Kubernetes CEL gives schema `integer` and `number` fields.
- */
-export function toCelValue(value: unknown): CelInput {
-  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : value;
-  // Build CEL lists and maps once: @bufbuild/cel would otherwise copy a plain object into a new Map on
-  // every field access, for every expression of every constraint.
-  if (Array.isArray(value)) return celList(value.map(toCelValue));
-  if (value !== null && typeof value === "object") {
-    const out = new Map<string, CelInput>();
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out.set(key, toCelValue(item));
-    return celMap(out);
-  }
-  return value as CelInput;
-}
-
-type Program = (bindings: Record<string, CelInput>) => unknown;
-
-/** The names a template's CEL is evaluated against; anything else is a comprehension variable. */
-type Binding = "object" | "oldObject" | "params" | "request" | "namespaceObject";
-const BINDINGS: ReadonlySet<string> = new Set<Binding>(["object", "oldObject", "params", "request", "namespaceObject"]);
-
-interface CompiledExpression {
-  readonly field: string;
-  readonly text: string;
-  readonly run: Program;
-  /** Names of `variables.X` this expression reads. */
-  readonly uses: readonly string[];
-  /** The bindings (`object`, `params`...) this expression reads directly. */
-  readonly reads: ReadonlySet<string>;
-}
-
 interface CompiledValidation {
   readonly check: CompiledExpression;
   readonly message?: string;
   readonly messageExpression?: CompiledExpression;
 }
-
-/** The outcome of one expression: its value, or why it could not be evaluated. */
-type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 /**
  * Values of variables already computed for one object, shared by every template evaluated on it. Only
@@ -253,126 +134,6 @@ export interface CompiledTemplate {
   readonly kind: string;
   /** Violation messages for one object under one constraint; empty when admitted. */
   evaluate(input: EvaluationInput): string[];
-}
-
-/** What a parsed expression reads: its identifiers, and the `X` of each `variables.X` selection. */
-interface NamesUsed {
-  readonly identifiers: Set<string>;
-  readonly variables: Set<string>;
-}
-
-/** Collects {@link NamesUsed} (walks the protobuf AST generically). */
-function namesUsed(node: unknown, into: NamesUsed): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const item of node) namesUsed(item, into);
-    return;
-  }
-  const record = node as Record<string, unknown>;
-  const kind = record.exprKind as { case?: string; value?: Record<string, unknown> } | undefined;
-  if (kind?.case === "identExpr" && typeof kind.value?.name === "string") into.identifiers.add(kind.value.name);
-  if (kind?.case === "selectExpr" && kind.value) {
-    const operand = kind.value.operand as { exprKind?: { case?: string; value?: { name?: string } } } | undefined;
-    if (operand?.exprKind?.case === "identExpr" && operand.exprKind.value?.name === "variables") {
-      into.variables.add(String(kind.value.field));
-    }
-  }
-  for (const [key, value] of Object.entries(record)) {
-    if (key !== "$typeName" && typeof value === "object") namesUsed(value, into);
-  }
-}
-
-type Expr = NonNullable<ReturnType<typeof parse>["expr"]>;
-
-function dynOf(node: Expr): Expr {
-  return {
-    $typeName: "cel.expr.Expr",
-    id: node.id,
-    exprKind: { case: "callExpr", value: { $typeName: "cel.expr.Expr.Call", function: "dyn", args: [node], target: undefined } },
-  } as unknown as Expr;
-}
-
-/**
- * Rewrites `x.a.b` as `dyn(x).a.b` (and `x["a"]` as `dyn(x)["a"]`), which means the same: `dyn` is the
- * identity. Why: @bufbuild/cel plans a selection rooted at a plain identifier as a possibly qualified name,
- * so every evaluation of `c.securityContext.privileged` first looks up `c.securityContext.privileged`, then
- * `c.securityContext`, in the bindings and the type registry before it reads `c`. Nothing binds dotted
- * names, so those lookups always miss, and they were the largest single cost in the profile of `check`.
- * After the rewrite the identifier is resolved once and the fields are read from its value.
- */
-function selectFromValues(node: Expr): void {
-  const kind = node.exprKind;
-  switch (kind.case) {
-    case "selectExpr": {
-      const operand = kind.value.operand;
-      if (!operand) return;
-      // `has(x.a)` reads `x` alone already; only plain selections are planned as qualified names.
-      if (operand.exprKind.case === "identExpr" && !kind.value.testOnly) kind.value.operand = dynOf(operand);
-      else selectFromValues(operand);
-      return;
-    }
-    case "callExpr": {
-      const call = kind.value;
-      // A namespaced function's receiver (`sets` in `sets.contains(a, b)`) is a bare identifier: never rewritten.
-      if (call.target) selectFromValues(call.target);
-      call.args.forEach((arg, i) => {
-        if (call.function === "_[_]" && i === 0 && arg.exprKind.case === "identExpr") call.args[0] = dynOf(arg);
-        else selectFromValues(arg);
-      });
-      return;
-    }
-    case "listExpr":
-      kind.value.elements.forEach(selectFromValues);
-      return;
-    case "structExpr":
-      for (const entry of kind.value.entries) {
-        if (entry.value) selectFromValues(entry.value);
-        if (entry.keyKind.case === "mapKey") selectFromValues(entry.keyKind.value);
-      }
-      return;
-    case "comprehensionExpr":
-      for (const part of [kind.value.iterRange, kind.value.accuInit, kind.value.loopCondition, kind.value.loopStep, kind.value.result]) {
-        if (part) selectFromValues(part);
-      }
-      return;
-    default:
-      return;
-  }
-}
-
-function compileExpression(template: string, field: string, text: unknown, declared: ReadonlySet<string>): CompiledExpression {
-  if (typeof text !== "string" || text.trim() === "") {
-    throw new TemplateCompileError(template, field, String(text), "must be a non-empty CEL expression string");
-  }
-  if (/\.\?|\[\?/.test(text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ""))) {
-    throw new TemplateCompileError(template, field, text, "optional syntax (a.?b, a[?k]) is not supported offline; use has()");
-  }
-  let parsed;
-  try {
-    parsed = parse(text);
-  } catch (error) {
-    throw new TemplateCompileError(template, field, text, (error as Error).message);
-  }
-  const names: NamesUsed = { identifiers: new Set(), variables: new Set() };
-  namesUsed(parsed.expr, names);
-  for (const name of names.variables) {
-    if (!declared.has(name)) {
-      throw new TemplateCompileError(template, field, text, `uses variables.${name}, which is not declared before it`);
-    }
-  }
-  let program: Program;
-  try {
-    if (parsed.expr) selectFromValues(parsed.expr);
-    program = plan(ENV, parsed) as unknown as Program;
-  } catch (error) {
-    throw new TemplateCompileError(template, field, text, (error as Error).message);
-  }
-  const reads = new Set([...names.identifiers].filter((name) => BINDINGS.has(name)));
-  return { field, text, run: program, uses: [...names.variables], reads };
-}
-
-function errorText(value: unknown): string {
-  return value instanceof Error ? value.message : String((value as { message?: string })?.message ?? value);
 }
 
 /** Reads a template's CEL source and kind; throws a {@link TemplateCompileError} when it is not one. */

@@ -2,24 +2,16 @@
  * Gatekeeper's constraint `spec.match` semantics, offline: kinds, scope, namespaces, excludedNamespaces
  * (with Gatekeeper's `prefix*` / `*suffix` globs), name, labelSelector and namespaceSelector.
  */
+import type { LabelSelector } from "../../label-selector";
+import { selectorMatches } from "../../label-selector";
+
+export type { LabelSelector, LabelSelectorRequirement } from "../../label-selector";
+export { selectorMatches } from "../../label-selector";
 
 /** A `match.kinds[]` entry. An empty or absent list matches every group / kind, as in Gatekeeper. */
 export interface MatchKind {
   readonly apiGroups?: readonly string[];
   readonly kinds?: readonly string[];
-}
-
-/** A Kubernetes label selector requirement. */
-export interface LabelSelectorRequirement {
-  readonly key: string;
-  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  readonly values?: readonly string[];
-}
-
-/** A Kubernetes label selector. */
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
 }
 
 /** A constraint's `spec.match`. */
@@ -84,34 +76,6 @@ export function globMatches(pattern: string, value: string): boolean {
   return pattern === value;
 }
 
-/** Evaluates a label selector against a label map. An empty selector selects everything. */
-export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const req of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-    const values = req.values ?? [];
-    switch (req.operator) {
-      case "In":
-        if (!has || !values.includes(labels[req.key])) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(labels[req.key])) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        // An unknown operator selects nothing, like the API server rejecting the selector.
-        return false;
-    }
-  }
-  return true;
-}
 
 function kindsMatch(kinds: readonly MatchKind[] | undefined, group: string, kind: string): boolean {
   if (!kinds || kinds.length === 0) return true;
