@@ -7,10 +7,10 @@ import { createChecker } from "../../constructs/gatekeeper/check";
 import { devConfig, REPO_ROOT } from "../support/repo";
 
 /**
- * Kubernetes' own Pod Security Admission fixtures, read in place from `../shared` beside the repository
- * (never copied in). Layout: `<level>/<version>/<pass|fail>/<check><N>.yaml`, one Pod per file.
+ * Kubernetes' own Pod Security Admission fixtures, vendored as test data with their licence and provenance
+ * (test/fixtures/pod-security/README.md). Layout: `<level>/<version>/<pass|fail>/<check><N>.yaml`.
  */
-export const FIXTURES_DIR = resolve(REPO_ROOT, "..", "shared", "fixtures", "pod-security");
+export const FIXTURES_DIR = resolve(REPO_ROOT, "test", "fixtures", "pod-security");
 
 export const LEVELS = ["baseline", "restricted"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -57,7 +57,7 @@ export function checkOfFixture(file: string): string {
 export function fixtureFiles(level: Level, version: string, verdict: "pass" | "fail"): string[] {
   const dir = join(FIXTURES_DIR, level, version, verdict);
   if (!existsSync(dir)) {
-    throw new Error(`Pod Security fixtures not found at ${dir}: clone the project with ../shared beside it`);
+    throw new Error(`Pod Security fixtures not found at ${dir}: restore test/fixtures/pod-security (scripts/refresh-pss-fixtures.sh)`);
   }
   return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
