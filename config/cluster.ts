@@ -150,6 +150,9 @@ const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC i
 const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id such as subnet-0a1b2c3d4e5f67890" });
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "must be a security group id such as sg-0a1b2c3d4e5f67890" });
 
+/** The CIDR of a VPC Bulwark creates when the stack sets none. */
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
 /** The VPC CIDR of a created VPC: IPv4, /16 to /20, so three private and three public subnets fit. */
 const vpcCidr = cidr.refine((value) => !value.includes(":") && Number(value.split("/")[1]) >= 16 && Number(value.split("/")[1]) <= 20, {
   error: "must be an IPv4 CIDR from /16 to /20 such as 10.40.0.0/16",

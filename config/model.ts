@@ -33,7 +33,21 @@ const stackShape = {
   "bulwark:policy": policySchema,
   "bulwark:deploy": deploySchema.optional(),
 };
-const stackSchema = z.object(stackShape);
+const stackSchema = z.object(stackShape).superRefine((stack, ctx) => {
+  // Load balancers connect from VPC addresses; with an existing VPC the blueprint does not know its CIDR.
+  if (stack["bulwark:cluster"].network?.vpcId === undefined) return;
+  stack["bulwark:tenants"].forEach((tenant, t) => {
+    (tenant.ingress ?? []).forEach((grant, g) => {
+      if (grant.from.loadBalancers !== true) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["bulwark:tenants", t, "ingress", g, "from", "loadBalancers"],
+        input: true,
+        message: "needs the VPC CIDR, which an existing VPC (bulwark:cluster.network.vpcId) does not give: list the load balancer subnets' CIDRs under from.cidrs instead",
+      });
+    });
+  });
+});
 const BULWARK_KEYS = Object.keys(stackShape).filter((key) => key.startsWith("bulwark:"));
 
 /** The one typed model of a cluster, parsed from `Pulumi.<stack>.yaml`. */

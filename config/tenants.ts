@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidr, cidrContains, dns1123Label, labelValue, quantity, strictObject } from "./fields";
+import { cidr, cidrContains, dns1123Label, labelKey, labelValue, quantity, strictObject } from "./fields";
 import { RESERVED_NAMESPACES, isReservedNamespace } from "./namespaces";
 
 
@@ -62,6 +62,48 @@ const egressRule = strictObject({
     .optional(),
 });
 
+const port = strictObject({
+  port: z.number().int().min(1).max(65535, { error: "must be a port number from 1 to 65535" }),
+  protocol: z.enum(["TCP", "UDP", "SCTP"], { error: "must be TCP, UDP or SCTP" }).optional(),
+});
+
+/** Public-internet CIDRs: never an ingress source for a tenant's pods (expose a load balancer instead). */
+const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
+
+/**
+ * Where traffic into a tenant's pods may come from. Every key is optional, but at least one must be set:
+ * a grant names its sources.
+ */
+const ingressSources = strictObject({
+  /** Pods of the tenant's own namespace. */
+  sameNamespace: z.boolean().optional(),
+  /** Pods of these other tenants' namespaces (their egress to these pods is opened too). */
+  tenants: z.array(dns1123Label).min(1, { error: "must list at least one tenant, or be omitted" }).optional(),
+  /**
+   * The load balancers of the AWS Load Balancer Controller in IP target mode: they connect from addresses
+   * of the VPC, so this admits the VPC CIDR (`bulwark:cluster.network.vpcCidr`) on the grant's ports.
+   */
+  loadBalancers: z.boolean().optional(),
+  /** Networks outside the cluster, e.g. a corporate range reaching NLB IP targets with client IPs preserved. */
+  cidrs: z
+    .array(cidr.refine((value) => !WHOLE_INTERNET.includes(value), { error: "must not be the whole internet; expose a load balancer (from.loadBalancers) instead" }))
+    .min(1, { error: "must list at least one CIDR, or be omitted" })
+    .optional(),
+}).refine((from) => from.sameNamespace === true || from.tenants !== undefined || from.loadBalancers === true || from.cidrs !== undefined, {
+  error: "must name at least one source: sameNamespace: true, tenants, loadBalancers: true or cidrs",
+});
+
+/** One way into a tenant's pods: which pods, on which ports, from where. */
+const ingressGrant = strictObject({
+  /** Names the grant and its NetworkPolicy (`allow-ingress-<name>`). */
+  name: dns1123Label,
+  /** Labels selecting the pods that receive the traffic; every pod of the namespace when omitted. */
+  pods: z.record(labelKey, labelValue).optional(),
+  /** Ports opened: at least one, never all. */
+  ports: z.array(port).min(1, { error: "must list at least one port; a grant never opens every port" }),
+  from: ingressSources,
+});
+
 /** One tenant: a namespace with its owner, its identity-provider groups and its resource envelope. */
 export const tenantSchema = strictObject({
   name: tenantName,
@@ -102,10 +144,15 @@ export const tenantSchema = strictObject({
     maxMemory: quantity.optional(),
   }).optional(),
   egress: z.array(egressRule).optional(),
+  ingress: z
+    .array(ingressGrant)
+    .refine((grants) => new Set(grants.map((g) => g.name)).size === grants.length, { error: "must not name two grants alike" })
+    .optional(),
 });
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type EgressRuleConfig = z.infer<typeof egressRule>;
+export type IngressGrantConfig = z.infer<typeof ingressGrant>;
 
 export const tenantsSchema = z
   .array(tenantSchema)
@@ -124,5 +171,17 @@ export const tenantsSchema = z
       } else {
         seen.set(tenant.name, index);
       }
+    });
+    tenants.forEach((tenant, index) => {
+      (tenant.ingress ?? []).forEach((grant, g) => {
+        (grant.from.tenants ?? []).forEach((source, t) => {
+          const path = [index, "ingress", g, "from", "tenants", t];
+          if (source === tenant.name) {
+            ctx.addIssue({ code: "custom", path, input: source, message: "is this tenant itself; use from.sameNamespace: true" });
+          } else if (!seen.has(source)) {
+            ctx.addIssue({ code: "custom", path, input: source, message: `is not a tenant of this stack; accepted: ${[...seen.keys()].sort().join(", ")}` });
+          }
+        });
+      });
     });
   });

@@ -1,6 +1,7 @@
 import { App, Chart } from "cdk8s";
 import type { BulwarkConfig } from "../config/model";
-import { TenantNamespace, tenantNamespacePropsFromConfig } from "./baseline/tenant-namespace";
+import { TenantNamespace } from "./baseline/tenant-namespace";
+import { tenantNamespacePropsFromConfig } from "./from-config";
 import { addGatekeeperCharts } from "./gatekeeper";
 
 /** Options of {@link buildBulwarkApp}. */

@@ -1,13 +1,11 @@
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-33";
 import type { KubernetesVersion } from "../../config/cluster";
-import { SUPPORTED_KUBERNETES_VERSIONS, idpGroupSubject } from "../../config/cluster";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../config/cluster";
 import { dns1123Label, labelValue, quantity } from "../../config/fields";
-import type { BulwarkConfig } from "../../config/model";
-import type { TenantConfig, TenantTier } from "../../config/tenants";
 import { isReservedNamespace } from "../../config/namespaces";
-import { TENANT_TIERS, tenantTierGroup } from "../../config/tenants";
-import type { EgressGrant } from "../network/tenant-network-policies";
+import type { TenantTier } from "../../config/tenants";
+import type { EgressGrant, IngressGrant, PeerEgressGrant } from "../network/tenant-network-policies";
 import { TenantNetworkPolicies } from "../network/tenant-network-policies";
 import { TenantRoles } from "../rbac/tenant-roles";
 import { DEFAULT_POD_SECURITY_LEVEL, DEFAULT_TENANT_LIMITS, DEFAULT_TENANT_QUOTA, MANAGED_BY_LABEL } from "./defaults";
@@ -49,6 +47,16 @@ export interface TenantNamespaceProps {
    * @default [] (DNS only)
    */
   readonly egress?: readonly EgressGrant[];
+  /**
+   * Ways into the tenant's pods, each its own NetworkPolicy.
+   * @default [] (nothing comes in)
+   */
+  readonly ingress?: readonly IngressGrant[];
+  /**
+   * Egress to pods of the cluster: the sending side of ingress grants (here or in other tenants).
+   * @default []
+   */
+  readonly peerEgress?: readonly PeerEgressGrant[];
   /**
    * Kubernetes groups bound to each RBAC tier, as the API server sees them.
    * @default no bindings
@@ -125,7 +133,7 @@ export class TenantNamespace extends Construct {
       automountServiceAccountToken: false,
     });
 
-    new TenantNetworkPolicies(this, "network", { namespace: name, egress: props.egress });
+    new TenantNetworkPolicies(this, "network", { namespace: name, egress: props.egress, ingress: props.ingress, peerEgress: props.peerEgress });
     new TenantRoles(this, "rbac", { namespace: name, groups: props.groups });
   }
 
@@ -171,25 +179,4 @@ export class TenantNamespace extends Construct {
     });
   }
 
-}
-
-/** Maps one tenant of the stack config to {@link TenantNamespaceProps}. */
-export function tenantNamespacePropsFromConfig(config: BulwarkConfig, tenant: TenantConfig): TenantNamespaceProps {
-  const groups: Partial<Record<TenantTier, string[]>> = {};
-  for (const tier of TENANT_TIERS) {
-    const subjects = (tenant.groups[tier] ?? []).map((group) => idpGroupSubject(config.cluster, group));
-    // IAM principals reach the namespace through EKS access entries that carry this group.
-    if ((tenant.awsPrincipals?.[tier] ?? []).length > 0) subjects.push(tenantTierGroup(tenant.name, tier));
-    if (subjects.length > 0) groups[tier] = subjects;
-  }
-  return {
-    name: tenant.name,
-    owner: tenant.owner,
-    kubernetesVersion: config.cluster.kubernetesVersion,
-    podSecurity: tenant.podSecurity,
-    quota: tenant.quota,
-    limits: tenant.limits,
-    egress: tenant.egress?.map((rule) => ({ cidr: rule.cidr, ports: rule.ports })),
-    groups,
-  };
 }

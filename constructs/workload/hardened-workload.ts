@@ -3,6 +3,9 @@ import { ApiObject, JsonPatch } from "cdk8s";
 import * as kplus from "cdk8s-plus-33";
 import { Construct } from "constructs";
 import { dns1123Label } from "../../config/fields";
+import { MANAGED_BY_LABEL } from "../baseline/defaults";
+import type { NetworkPeer, PolicyPort } from "../network/peers";
+import { assertCanonicalCidr, assertPorts, policyPeer, policyPorts } from "../network/peers";
 
 /** CPU and memory, each with a request and a limit: all four are required, so none can be forgotten. */
 export interface WorkloadResources {
@@ -29,6 +32,17 @@ export interface HardenedWorkloadProps {
    * @default no port, no Service
    */
   readonly port?: number;
+  /**
+   * Who may connect to {@link HardenedWorkloadProps.port}: a NetworkPolicy (named after the workload) admits
+   * these peers to this workload's pods on that port only. Requires `port`.
+   * @default no ingress policy: under the namespace's default deny nothing reaches the pods
+   */
+  readonly allowIngressFrom?: readonly NetworkPeer[];
+  /**
+   * What this workload's pods may connect to, each on the ports given (in the same NetworkPolicy).
+   * @default no egress policy: the namespace's grants (DNS, granted CIDRs) apply
+   */
+  readonly allowEgressTo?: readonly { readonly to: NetworkPeer; readonly ports: readonly PolicyPort[] }[];
   /**
    * Numeric user the container runs as; must not be 0.
    * @default 65532 (the conventional "nonroot" user of distroless images)
@@ -82,6 +96,8 @@ export class HardenedWorkload extends Construct {
   readonly deployment: kplus.Deployment;
   /** The ClusterIP Service, when a port is given. */
   readonly service?: kplus.Service;
+  /** The workload's own NetworkPolicy, when it declares ingress or egress peers. */
+  readonly networkPolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
@@ -161,5 +177,31 @@ export class HardenedWorkload extends Construct {
         ports: [{ port: props.port, targetPort: props.port }],
       });
     }
+    this.networkPolicy = this.addNetworkPolicy(props, labels);
+  }
+
+  /** Default deny, then least privilege for this service: ingress on its port from its peers, egress to its peers. */
+  private addNetworkPolicy(props: HardenedWorkloadProps, labels: Readonly<Record<string, string>>): ApiObject | undefined {
+    const where = `HardenedWorkload ${props.name}`;
+    const ingressFrom = props.allowIngressFrom;
+    const egressTo = props.allowEgressTo ?? [];
+    if (ingressFrom === undefined && egressTo.length === 0) return undefined;
+    if (ingressFrom !== undefined) {
+      if (props.port === undefined) throw new Error(`${where}: allowIngressFrom needs a port; set port to the container port peers connect to`);
+      if (ingressFrom.length === 0) throw new Error(`${where}: allowIngressFrom is empty; list the peers, or omit it to admit nobody`);
+    }
+    const peers = [...(ingressFrom ?? []), ...egressTo.map((e) => e.to)];
+    for (const peer of peers) if (peer.kind === "cidr") assertCanonicalCidr(`${where}: peer cidr`, peer.cidr);
+    egressTo.forEach((e, i) => assertPorts(`${where}: allowEgressTo[${i}]`, e.ports));
+    const policyTypes = [...(ingressFrom ? ["Ingress"] : []), ...(egressTo.length > 0 ? ["Egress"] : [])];
+    return new kplus.k8s.KubeNetworkPolicy(this, "network-policy", {
+      metadata: { name: props.name, namespace: props.namespace, labels: { ...labels, ...MANAGED_BY_LABEL } },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": props.name } },
+        policyTypes,
+        ...(ingressFrom ? { ingress: [{ from: ingressFrom.map(policyPeer), ports: policyPorts([{ port: props.port as number }]) }] } : {}),
+        ...(egressTo.length > 0 ? { egress: egressTo.map((e) => ({ to: [policyPeer(e.to)], ports: policyPorts(e.ports) })) } : {}),
+      },
+    });
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * The adapters from the parsed stack config to construct props: the one place where config keys become
+ * construct props, so the constructs themselves take plain, typed props (and app teams can use them without
+ * a stack file).
+ */
+import { DEFAULT_VPC_CIDR, idpGroupSubject } from "../config/cluster";
+import type { BulwarkConfig } from "../config/model";
+import type { IngressGrantConfig, TenantConfig, TenantTier } from "../config/tenants";
+import { TENANT_TIERS, tenantTierGroup } from "../config/tenants";
+import type { TenantNamespaceProps } from "./baseline/tenant-namespace";
+import type { NetworkPeer } from "./network/peers";
+import { Peer } from "./network/peers";
+import type { IngressGrant, PeerEgressGrant } from "./network/tenant-network-policies";
+
+/** The peers of one ingress grant of `tenant`, in a fixed order: same namespace, tenants, load balancers, CIDRs. */
+function ingressPeers(config: BulwarkConfig, grant: IngressGrantConfig): NetworkPeer[] {
+  const peers: NetworkPeer[] = [];
+  if (grant.from.sameNamespace) peers.push(Peer.sameNamespace());
+  for (const source of grant.from.tenants ?? []) peers.push(Peer.namespace(source));
+  if (grant.from.loadBalancers) peers.push(Peer.cidr(config.cluster.network?.vpcCidr ?? DEFAULT_VPC_CIDR));
+  for (const cidr of grant.from.cidrs ?? []) peers.push(Peer.cidr(cidr));
+  return peers;
+}
+
+/**
+ * The sending side of every ingress grant that admits pods of `tenant`: under default deny a connection
+ * needs egress at its source too. Named `<target tenant>-<grant>` (`allow-egress-payments-api`).
+ */
+function peerEgressOf(config: BulwarkConfig, tenant: TenantConfig): PeerEgressGrant[] {
+  const grants: PeerEgressGrant[] = [];
+  for (const target of config.tenants) {
+    for (const grant of target.ingress ?? []) {
+      const pods = grant.pods;
+      if (target.name === tenant.name && grant.from.sameNamespace) {
+        grants.push({ name: `${target.name}-${grant.name}`, to: Peer.sameNamespace(pods), ports: grant.ports });
+      }
+      if (target.name !== tenant.name && (grant.from.tenants ?? []).includes(tenant.name)) {
+        grants.push({ name: `${target.name}-${grant.name}`, to: Peer.namespace(target.name, pods), ports: grant.ports });
+      }
+    }
+  }
+  return grants;
+}
+
+/** Maps one tenant of the stack config to {@link TenantNamespaceProps}. */
+export function tenantNamespacePropsFromConfig(config: BulwarkConfig, tenant: TenantConfig): TenantNamespaceProps {
+  const groups: Partial<Record<TenantTier, string[]>> = {};
+  for (const tier of TENANT_TIERS) {
+    const subjects = (tenant.groups[tier] ?? []).map((group) => idpGroupSubject(config.cluster, group));
+    // IAM principals reach the namespace through EKS access entries that carry this group.
+    if ((tenant.awsPrincipals?.[tier] ?? []).length > 0) subjects.push(tenantTierGroup(tenant.name, tier));
+    if (subjects.length > 0) groups[tier] = subjects;
+  }
+  const ingress: IngressGrant[] = (tenant.ingress ?? []).map((grant) => ({
+    name: grant.name,
+    podLabels: grant.pods,
+    ports: grant.ports,
+    from: ingressPeers(config, grant),
+  }));
+  const peerEgress = peerEgressOf(config, tenant);
+  return {
+    name: tenant.name,
+    owner: tenant.owner,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    podSecurity: tenant.podSecurity,
+    quota: tenant.quota,
+    limits: tenant.limits,
+    egress: tenant.egress?.map((rule) => ({ cidr: rule.cidr, ports: rule.ports })),
+    ...(ingress.length > 0 ? { ingress } : {}),
+    ...(peerEgress.length > 0 ? { peerEgress } : {}),
+    groups,
+  };
+}
