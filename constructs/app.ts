@@ -1,8 +1,12 @@
 import { App, Chart } from "cdk8s";
 import type { BulwarkConfig } from "../config/model";
 import { TenantNamespace } from "./baseline/tenant-namespace";
-import { tenantNamespacePropsFromConfig } from "./from-config";
+import { guardrailTenantsFromConfig, tenantNamespacePropsFromConfig } from "./from-config";
 import { addGatekeeperCharts } from "./gatekeeper";
+import { ClusterNetworkGuardrails } from "./network/cluster-network-guardrails";
+
+/** The chart of the cluster-wide network guardrails (`cluster-network.k8s.yaml`). */
+export const CLUSTER_NETWORK_CHART = "cluster-network";
 
 /** Options of {@link buildBulwarkApp}. */
 export interface BulwarkAppOptions {
@@ -16,7 +20,7 @@ export interface BulwarkAppOptions {
 /**
  * The cdk8s App of one stack: a chart per tenant (`tenant-<name>.k8s.yaml`) holding its namespace
  * baseline, then `gatekeeper-templates` (ConstraintTemplates and ExpansionTemplates) and
- * `gatekeeper-constraints`. Pure: the same config always gives the same objects.
+ * `gatekeeper-constraints`, and `cluster-network` (the guardrails tenants cannot override). Pure: the same config always gives the same objects.
  */
 export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? "dist", outputFileExtension: ".k8s.yaml" });
@@ -24,6 +28,8 @@ export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOption
     const chart = new Chart(app, `tenant-${tenant.name}`, { disableResourceNameHashes: true });
     new TenantNamespace(chart, "baseline", tenantNamespacePropsFromConfig(config, tenant));
   }
+  const guardrails = new Chart(app, CLUSTER_NETWORK_CHART, { disableResourceNameHashes: true });
+  new ClusterNetworkGuardrails(guardrails, "guardrails", { tenants: guardrailTenantsFromConfig(config) });
   addGatekeeperCharts(app, config);
   return app;
 }

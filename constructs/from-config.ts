@@ -8,6 +8,7 @@ import type { BulwarkConfig } from "../config/model";
 import type { IngressGrantConfig, TenantConfig, TenantTier } from "../config/tenants";
 import { TENANT_TIERS, tenantTierGroup } from "../config/tenants";
 import type { TenantNamespaceProps } from "./baseline/tenant-namespace";
+import type { GuardrailTenant } from "./network/cluster-network-guardrails";
 import type { NetworkPeer } from "./network/peers";
 import { Peer } from "./network/peers";
 import type { IngressGrant, PeerEgressGrant } from "./network/tenant-network-policies";
@@ -70,4 +71,12 @@ export function tenantNamespacePropsFromConfig(config: BulwarkConfig, tenant: Te
     ...(peerEgress.length > 0 ? { peerEgress } : {}),
     groups,
   };
+}
+
+/** The tenants as the cluster-wide guardrails see them: each with the other tenants its ingress grants admit. */
+export function guardrailTenantsFromConfig(config: BulwarkConfig): GuardrailTenant[] {
+  return config.tenants.map((tenant) => ({
+    name: tenant.name,
+    admitsTenants: [...new Set((tenant.ingress ?? []).flatMap((grant) => grant.from.tenants ?? []))].sort(),
+  }));
 }

@@ -41,3 +41,10 @@ export const CLUSTER_DNS = {
 
 /** Label Bulwark puts on everything it manages, so reviewers and policies can tell its objects apart. */
 export const MANAGED_BY_LABEL = { "app.kubernetes.io/managed-by": "bulwark" } as const;
+
+/**
+ * The label every tenant Namespace carries (value: the tenant's name). Namespaces are cluster-scoped and
+ * tenant Roles are namespaced, so a tenant can neither set it nor take it off: cluster-wide guardrails
+ * select tenants by it.
+ */
+export const TENANT_NAMESPACE_LABEL = "bulwark.dev/tenant";

@@ -8,7 +8,7 @@ import type { TenantTier } from "../../config/tenants";
 import type { EgressGrant, IngressGrant, PeerEgressGrant } from "../network/tenant-network-policies";
 import { TenantNetworkPolicies } from "../network/tenant-network-policies";
 import { TenantRoles } from "../rbac/tenant-roles";
-import { DEFAULT_POD_SECURITY_LEVEL, DEFAULT_TENANT_LIMITS, DEFAULT_TENANT_QUOTA, MANAGED_BY_LABEL } from "./defaults";
+import { DEFAULT_POD_SECURITY_LEVEL, DEFAULT_TENANT_LIMITS, DEFAULT_TENANT_QUOTA, MANAGED_BY_LABEL, TENANT_NAMESPACE_LABEL } from "./defaults";
 
 /** Pod Security Standard levels a tenant may enforce. `privileged` is not expressible. */
 export type TenantPodSecurityLevel = "restricted" | "baseline";
@@ -114,6 +114,7 @@ export class TenantNamespace extends Construct {
         labels: {
           ...MANAGED_BY_LABEL,
           owner: props.owner,
+          [TENANT_NAMESPACE_LABEL]: name,
           "pod-security.kubernetes.io/enforce": level,
           "pod-security.kubernetes.io/enforce-version": version,
           "pod-security.kubernetes.io/audit": "restricted",
