@@ -4,7 +4,7 @@ import type { PlannedResource } from "../../lib/plan/engine";
 import { planProgram } from "../support/plan";
 
 describe("LoadBalancerController", () => {
-  let resources: PlannedResource[];
+  let resources: readonly PlannedResource[];
   const one = (type: string) => {
     const found = resources.filter((r) => r.type === type);
     if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
