@@ -104,6 +104,29 @@ const ingressGrant = strictObject({
   from: ingressSources,
 });
 
+/** IAM managed policies a tenant workload may never be given: they grant the account, not a workload. */
+export const FORBIDDEN_WORKLOAD_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] as const;
+
+const managedPolicyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy\/[A-Za-z0-9+=,.@_\-/]+$/, {
+    error: "must be an IAM managed policy ARN such as arn:aws:iam::123456789012:policy/payments-s3-read",
+  })
+  .refine((arn) => !(FORBIDDEN_WORKLOAD_POLICIES as readonly string[]).includes(arn.split("/").pop() ?? ""), {
+    error: `must not be ${FORBIDDEN_WORKLOAD_POLICIES.join(", ")}: a workload gets the permissions it needs, never the account's`,
+  });
+
+/**
+ * An AWS identity for a tenant's workload, through EKS Pod Identity: a service account of that name in the
+ * tenant's namespace, an IAM role only that service account of this cluster can assume, and the managed
+ * policies listed here (the platform grants them; tenants cannot).
+ */
+const workloadIdentity = strictObject({
+  /** The service account (DNS-1123 label); pods opt in with it and the label `bulwark.dev/workload-identity: <name>`. */
+  name: dns1123Label,
+  managedPolicyArns: z.array(managedPolicyArn).min(1, { error: "must list at least one managed policy; a workload identity without permissions is not needed" }),
+});
+
 /** One tenant: a namespace with its owner, its identity-provider groups and its resource envelope. */
 export const tenantSchema = strictObject({
   name: tenantName,
@@ -144,6 +167,11 @@ export const tenantSchema = strictObject({
     maxMemory: quantity.optional(),
   }).optional(),
   egress: z.array(egressRule).optional(),
+  workloadIdentities: z
+    .array(workloadIdentity)
+    .refine((ids) => new Set(ids.map((i) => i.name)).size === ids.length, { error: "must not name two workload identities alike" })
+    .refine((ids) => ids.every((i) => i.name !== "default"), { error: "must not use the default service account, which every pod without one runs as" })
+    .optional(),
   ingress: z
     .array(ingressGrant)
     .refine((grants) => new Set(grants.map((g) => g.name)).size === grants.length, { error: "must not name two grants alike" })
@@ -153,6 +181,7 @@ export const tenantSchema = strictObject({
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type EgressRuleConfig = z.infer<typeof egressRule>;
 export type IngressGrantConfig = z.infer<typeof ingressGrant>;
+export type WorkloadIdentityConfig = z.infer<typeof workloadIdentity>;
 
 export const tenantsSchema = z
   .array(tenantSchema)

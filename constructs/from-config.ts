@@ -69,6 +69,7 @@ export function tenantNamespacePropsFromConfig(config: BulwarkConfig, tenant: Te
     egress: tenant.egress?.map((rule) => ({ cidr: rule.cidr, ports: rule.ports })),
     ...(ingress.length > 0 ? { ingress } : {}),
     ...(peerEgress.length > 0 ? { peerEgress } : {}),
+    ...(tenant.workloadIdentities ? { workloadIdentities: tenant.workloadIdentities.map((identity) => identity.name) } : {}),
     groups,
   };
 }

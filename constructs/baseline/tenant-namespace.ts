@@ -8,6 +8,7 @@ import type { TenantTier } from "../../config/tenants";
 import type { EgressGrant, IngressGrant, PeerEgressGrant } from "../network/tenant-network-policies";
 import { TenantNetworkPolicies } from "../network/tenant-network-policies";
 import { TenantRoles } from "../rbac/tenant-roles";
+import { WorkloadIdentityAccess } from "./workload-identity";
 import { DEFAULT_POD_SECURITY_LEVEL, DEFAULT_TENANT_LIMITS, DEFAULT_TENANT_QUOTA, MANAGED_BY_LABEL, TENANT_NAMESPACE_LABEL } from "./defaults";
 
 /** Pod Security Standard levels a tenant may enforce. `privileged` is not expressible. */
@@ -57,6 +58,12 @@ export interface TenantNamespaceProps {
    * @default []
    */
   readonly peerEgress?: readonly PeerEgressGrant[];
+  /**
+   * Service accounts with an AWS identity (EKS Pod Identity): each gets its service account and egress to
+   * the Pod Identity agent for the pods that carry its label.
+   * @default [] (no AWS identity; pods get no credentials)
+   */
+  readonly workloadIdentities?: readonly string[];
   /**
    * Kubernetes groups bound to each RBAC tier, as the API server sees them.
    * @default no bindings
@@ -136,6 +143,9 @@ export class TenantNamespace extends Construct {
 
     new TenantNetworkPolicies(this, "network", { namespace: name, egress: props.egress, ingress: props.ingress, peerEgress: props.peerEgress });
     new TenantRoles(this, "rbac", { namespace: name, groups: props.groups });
+    for (const serviceAccountName of props.workloadIdentities ?? []) {
+      new WorkloadIdentityAccess(this, `workload-identity-${serviceAccountName}`, { namespace: name, serviceAccountName });
+    }
   }
 
   /** The ResourceQuota and the LimitRange: what the namespace may consume, and per-container defaults and ceilings. */
