@@ -5,3 +5,8 @@ export * from "./rbac/tenant-roles";
 export * from "./workload/hardened-workload";
 export * from "./app";
 export * from "./synthesize";
+export * from "./baseline/workload-identity";
+export * from "./network/peers";
+export * from "./network/cluster-network-guardrails";
+export * from "./from-config";
+export * from "./label-selector";
