@@ -63,6 +63,11 @@ export interface Edge {
 export interface NetworkAnalysis {
   readonly namespaces: readonly NamespaceInfo[];
   readonly edges: readonly Edge[];
+  /**
+   * Ways in from outside the tenants: `from` is `cidr:<cidr>` (load balancers in the VPC, listed networks) or
+   * `anywhere` (a namespace whose ingress is not isolated); `to` is `ns:<name>`.
+   */
+  readonly entries: readonly Edge[];
   /** Tenant namespaces whose egress/ingress is not isolated for all pods. */
   readonly unisolated: readonly string[];
   readonly vpcCidr: string | undefined;
@@ -83,32 +88,48 @@ function portsOf(rule: unknown): string {
 
 const KUBE_SYSTEM: NamespaceInfo = { name: CLUSTER_DNS.namespace, labels: { "kubernetes.io/metadata.name": CLUSTER_DNS.namespace }, tenant: false };
 
-/** Computes the reachability graph of the synthesized tenant namespaces. */
-export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: string | undefined): NetworkAnalysis {
-  const namespaces: NamespaceInfo[] = objectsOfKind(charts, "Namespace").map((ns) => ({
-    name: nameOf(ns),
-    labels: { ...((field(ns, "metadata", "labels") ?? {}) as Record<string, string>), "kubernetes.io/metadata.name": nameOf(ns) },
-    tenant: true,
-  }));
-  namespaces.sort((a, b) => a.name.localeCompare(b.name));
-  const everyNamespace = [...namespaces, KUBE_SYSTEM];
-  const policies = objectsOfKind(charts, "NetworkPolicy");
-  const edges = new Map<string, Edge>();
-  const add = (from: string, to: string, ports: string) => {
-    const key = `${from}|${to}`;
-    const existing = edges.get(key);
-    const merged = existing ? [...new Set([...existing.ports.split(", "), ...ports.split(", ")])].sort().join(", ") : ports;
-    edges.set(key, { from, to, ports: merged.includes("any port") ? "any port" : merged });
-  };
-  const unisolated = new Set<string>();
-  const isolated = (ns: string, direction: "Ingress" | "Egress") =>
-    policies.some((p) => namespaceOf(p) === ns && policyTypes(p).includes(direction) && isEmptySelector(asLabelSelector(field(p, "spec", "podSelector"))));
+const UNISOLATED_TARGETS = ["dns", "internet", "metadata", "apiserver"] as const;
 
-  // Ingress admission per tenant: which source namespaces may connect.
-  const ingressAllows = (target: NamespaceInfo, source: NamespaceInfo): string | undefined => {
-    if (!isolated(target.name, "Ingress")) return "any port";
+/** The synthesized namespaces and NetworkPolicies, and the edges found so far. */
+class NetworkModel {
+  readonly namespaces: NamespaceInfo[];
+  readonly everyNamespace: NamespaceInfo[];
+  readonly edges = new Map<string, Edge>();
+  readonly entries = new Map<string, Edge>();
+  private readonly policies: K8sObject[];
+
+  constructor(charts: readonly SynthesizedChart[], readonly vpcCidr: string | undefined) {
+    this.namespaces = objectsOfKind(charts, "Namespace").map((ns) => ({
+      name: nameOf(ns),
+      labels: { ...((field(ns, "metadata", "labels") ?? {}) as Record<string, string>), "kubernetes.io/metadata.name": nameOf(ns) },
+      tenant: true,
+    }));
+    this.namespaces.sort((a, b) => a.name.localeCompare(b.name));
+    this.everyNamespace = [...this.namespaces, KUBE_SYSTEM];
+    this.policies = objectsOfKind(charts, "NetworkPolicy");
+  }
+
+  /** Records `from → to` on `ports`, merging ports with an edge already there. */
+  add(from: string, to: string, ports: string, into: Map<string, Edge> = this.edges): void {
+    const key = `${from}|${to}`;
+    const existing = into.get(key);
+    const merged = existing ? [...new Set([...existing.ports.split(", "), ...ports.split(", ")])].sort().join(", ") : ports;
+    into.set(key, { from, to, ports: merged.includes("any port") ? "any port" : merged });
+  }
+
+  policiesOf(ns: string, direction: "Ingress" | "Egress"): K8sObject[] {
+    return this.policies.filter((p) => namespaceOf(p) === ns && policyTypes(p).includes(direction));
+  }
+
+  isolated(ns: string, direction: "Ingress" | "Egress"): boolean {
+    return this.policiesOf(ns, direction).some((p) => isEmptySelector(asLabelSelector(field(p, "spec", "podSelector"))));
+  }
+
+  /** The ports on which pods of `source` may connect into `target` (undefined: none). */
+  ingressAllows(target: NamespaceInfo, source: NamespaceInfo): string | undefined {
+    if (!this.isolated(target.name, "Ingress")) return "any port";
     const allowed: string[] = [];
-    for (const p of policies.filter((q) => namespaceOf(q) === target.name && policyTypes(q).includes("Ingress"))) {
+    for (const p of this.policiesOf(target.name, "Ingress")) {
       for (const rule of asArray(field(p, "spec", "ingress"))) {
         const from = asArray(field(rule, "from"));
         const match =
@@ -116,7 +137,7 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
           from.some((peer) => {
             const nsSel = field(peer, "namespaceSelector");
             const ipBlock = field(peer, "ipBlock");
-            if (ipBlock !== undefined) return vpcCidr !== undefined && ipBlockReaches(String(field(ipBlock, "cidr")), asArray(field(ipBlock, "except")).map(String), vpcCidr);
+            if (ipBlock !== undefined) return this.vpcCidr !== undefined && ipBlockReaches(String(field(ipBlock, "cidr")), asArray(field(ipBlock, "except")).map(String), this.vpcCidr);
             if (nsSel === undefined) return source.name === target.name; // podSelector alone: same namespace
             return selectorMatches(asLabelSelector(nsSel) ?? {}, source.labels);
           });
@@ -124,57 +145,89 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
       }
     }
     return allowed.length > 0 ? allowed.join(", ") : undefined;
-  };
+  }
 
-  for (const ns of namespaces) {
-    if (!isolated(ns.name, "Ingress") || !isolated(ns.name, "Egress")) unisolated.add(ns.name);
-    const reachNamespace = (target: NamespaceInfo, ports: string) => {
-      if (!target.tenant) return;
-      if (ingressAllows(target, ns) !== undefined) add(ns.name, `ns:${target.name}`, ports);
-    };
-    if (!isolated(ns.name, "Egress")) {
-      for (const t of namespaces) if (t.name !== ns.name) reachNamespace(t, "any port");
-      for (const to of ["dns", "internet", "metadata", "apiserver"]) add(ns.name, to, "any port");
-      continue;
+  /** An egress edge from `ns` into another tenant namespace, when that namespace's ingress admits it. */
+  reachNamespace(ns: NamespaceInfo, target: NamespaceInfo, ports: string): void {
+    if (target.tenant && this.ingressAllows(target, ns) !== undefined) this.add(ns.name, `ns:${target.name}`, ports);
+  }
+
+  /** Every egress edge of tenant namespace `ns`. */
+  addEgress(ns: NamespaceInfo): void {
+    if (!this.isolated(ns.name, "Egress")) {
+      for (const t of this.namespaces) if (t.name !== ns.name) this.reachNamespace(ns, t, "any port");
+      for (const to of UNISOLATED_TARGETS) this.add(ns.name, to, "any port");
+      return;
     }
-    for (const p of policies.filter((q) => namespaceOf(q) === ns.name && policyTypes(q).includes("Egress"))) {
+    for (const p of this.policiesOf(ns.name, "Egress")) {
       for (const rule of asArray(field(p, "spec", "egress"))) {
         const ports = portsOf(rule);
         const to = asArray(field(rule, "to"));
         if (to.length === 0) {
-          for (const t of namespaces) if (t.name !== ns.name) reachNamespace(t, ports);
-          for (const target of ["dns", "internet", "metadata", "apiserver"]) add(ns.name, target, ports);
+          for (const t of this.namespaces) if (t.name !== ns.name) this.reachNamespace(ns, t, ports);
+          for (const target of UNISOLATED_TARGETS) this.add(ns.name, target, ports);
           continue;
         }
-        for (const peer of to) {
+        for (const peer of to) this.addEgressPeer(ns, peer, ports);
+      }
+    }
+  }
+
+  private addEgressPeer(ns: NamespaceInfo, peer: unknown, ports: string): void {
+    const ipBlock = field(peer, "ipBlock");
+    if (ipBlock !== undefined) {
+      const cidr = String(field(ipBlock, "cidr"));
+      const except = asArray(field(ipBlock, "except")).map(String);
+      this.add(ns.name, `cidr:${cidr}`, ports);
+      if (ipBlockReaches(cidr, except, METADATA_IP)) this.add(ns.name, "metadata", ports);
+      // "internet" is all public addresses; a granted public range is its own node.
+      if (/\/0$/.test(cidr)) this.add(ns.name, "internet", ports);
+      if (this.vpcCidr !== undefined && ipBlockReaches(cidr, except, this.vpcCidr)) {
+        this.add(ns.name, "apiserver", ports);
+        for (const t of this.namespaces) if (t.name !== ns.name) this.reachNamespace(ns, t, ports);
+      }
+      return;
+    }
+    const nsSel = field(peer, "namespaceSelector");
+    const podSel = field(peer, "podSelector");
+    const targets = nsSel === undefined ? [ns] : this.everyNamespace.filter((t) => selectorMatches(asLabelSelector(nsSel) ?? {}, t.labels));
+    for (const t of targets) {
+      if (t.name === CLUSTER_DNS.namespace) {
+        // Only kube-dns is modelled in kube-system; a selector that admits it reaches DNS.
+        if (selectorMatches(asLabelSelector(podSel) ?? {}, CLUSTER_DNS.podLabels)) this.add(ns.name, "dns", ports);
+      } else if (t.name !== ns.name) this.reachNamespace(ns, t, ports);
+    }
+  }
+
+  /** Ways into `ns` from outside the tenants: the CIDRs its ingress policies admit, or anywhere when not isolated. */
+  addEntries(ns: NamespaceInfo): void {
+    if (!this.isolated(ns.name, "Ingress")) {
+      this.add("anywhere", `ns:${ns.name}`, "any port", this.entries);
+      return;
+    }
+    for (const p of this.policiesOf(ns.name, "Ingress")) {
+      for (const rule of asArray(field(p, "spec", "ingress"))) {
+        for (const peer of asArray(field(rule, "from"))) {
           const ipBlock = field(peer, "ipBlock");
-          if (ipBlock !== undefined) {
-            const cidr = String(field(ipBlock, "cidr"));
-            const except = asArray(field(ipBlock, "except")).map(String);
-            add(ns.name, `cidr:${cidr}`, ports);
-            if (ipBlockReaches(cidr, except, METADATA_IP)) add(ns.name, "metadata", ports);
-            // "internet" is all public addresses; a granted public range is its own node.
-            if (/\/0$/.test(cidr)) add(ns.name, "internet", ports);
-            if (vpcCidr !== undefined && ipBlockReaches(cidr, except, vpcCidr)) {
-              add(ns.name, "apiserver", ports);
-              for (const t of namespaces) if (t.name !== ns.name) reachNamespace(t, ports);
-            }
-            continue;
-          }
-          const nsSel = field(peer, "namespaceSelector");
-          const podSel = field(peer, "podSelector");
-          const targets = nsSel === undefined ? [ns] : everyNamespace.filter((t) => selectorMatches(asLabelSelector(nsSel) ?? {}, t.labels));
-          for (const t of targets) {
-            if (t.name === CLUSTER_DNS.namespace) {
-              // Only kube-dns is modelled in kube-system; a selector that admits it reaches DNS.
-              if (selectorMatches(asLabelSelector(podSel) ?? {}, CLUSTER_DNS.podLabels)) add(ns.name, "dns", ports);
-            } else if (t.name !== ns.name) reachNamespace(t, ports);
-          }
+          if (ipBlock !== undefined) this.add(`cidr:${String(field(ipBlock, "cidr"))}`, `ns:${ns.name}`, portsOf(rule), this.entries);
         }
       }
     }
   }
-  return { namespaces, edges: [...edges.values()].sort((a, b) => `${a.from}|${a.to}`.localeCompare(`${b.from}|${b.to}`)), unisolated: [...unisolated].sort(), vpcCidr };
+}
+
+const sortedEdges = (edges: Map<string, Edge>) => [...edges.values()].sort((a, b) => `${a.from}|${a.to}`.localeCompare(`${b.from}|${b.to}`));
+
+/** Computes the reachability graph of the synthesized tenant namespaces. */
+export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: string | undefined): NetworkAnalysis {
+  const model = new NetworkModel(charts, vpcCidr);
+  const unisolated = new Set<string>();
+  for (const ns of model.namespaces) {
+    if (!model.isolated(ns.name, "Ingress") || !model.isolated(ns.name, "Egress")) unisolated.add(ns.name);
+    model.addEgress(ns);
+    model.addEntries(ns);
+  }
+  return { namespaces: model.namespaces, edges: sortedEdges(model.edges), entries: sortedEdges(model.entries), unisolated: [...unisolated].sort(), vpcCidr };
 }
 
 const mermaidId = (target: string) => target.replace(/[^A-Za-z0-9]/g, "_");
@@ -190,12 +243,15 @@ export function toMermaid(analysis: NetworkAnalysis): string {
       internet: "internet",
       metadata: `instance metadata ${METADATA_IP}`,
       apiserver: `Kubernetes API server${analysis.vpcCidr ? ` (VPC ${analysis.vpcCidr})` : ""}`,
+      anywhere: "anywhere (ingress not isolated)",
     }[target] ?? target;
   };
   const nodes = new Set<string>(["dns", "internet", "metadata", "apiserver", ...analysis.namespaces.map((n) => `ns:${n.name}`)]);
   for (const e of analysis.edges) nodes.add(e.to);
+  for (const e of analysis.entries) nodes.add(e.from);
   for (const node of [...nodes].sort()) lines.push(`  ${mermaidId(node)}["${label(node)}"]`);
   for (const e of analysis.edges) lines.push(`  ${mermaidId(`ns:${e.from}`)} -->|"${e.ports}"| ${mermaidId(e.to)}`);
+  for (const e of analysis.entries) lines.push(`  ${mermaidId(e.from)} -->|"${e.ports}"| ${mermaidId(e.to)}`);
   for (const ns of analysis.namespaces) {
     for (const sensitive of ["metadata", "apiserver", "internet"]) {
       if (!analysis.edges.some((e) => e.from === ns.name && e.to === sensitive)) lines.push(`  ${mermaidId(`ns:${ns.name}`)} --x|blocked| ${mermaidId(sensitive)}`);

@@ -80,6 +80,10 @@ export function toMarkdown(data: ReportData): string {
   );
   for (const e of data.network.edges) out.push(`| ${e.from} | ${cell(e.to)} | ${cell(e.ports)} |`);
   if (data.network.edges.length === 0) out.push("| — | — | — |");
+  out.push("", "Ways in from outside the tenants (ingress the policies admit from CIDRs: load balancers in the VPC, listed networks):", "");
+  out.push("| from | to | ports |", "| --- | --- | --- |");
+  for (const e of data.network.entries) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} |`);
+  if (data.network.entries.length === 0) out.push("| — (nothing comes in) | — | — |");
   out.push("");
 
   out.push("## RBAC and identity attack paths", "");
@@ -127,7 +131,7 @@ export function toJson(data: ReportData): unknown {
       ...(r.detail ? { detail: r.detail } : {}),
       test: r.control.test ?? null,
     })),
-    network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, unisolated: data.network.unisolated },
+    network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, entries: data.network.entries, unisolated: data.network.unisolated },
     rbac: data.rbac,
   };
 }

@@ -8,7 +8,10 @@ import { Chart, Size, Testing } from "cdk8s";
 import { Cpu } from "cdk8s-plus-33";
 import { parseDocument } from "yaml";
 import { parseStackYaml } from "../../config/load";
+import { buildBulwarkApp } from "../../constructs/app";
 import { Peer } from "../../constructs/network/peers";
+import { synthesizeApp } from "../../constructs/synthesize";
+import { analyzeNetwork, toMermaid } from "../../report/network";
 import { TenantNetworkPolicies } from "../../constructs/network/tenant-network-policies";
 import { HardenedWorkload } from "../../constructs/workload/hardened-workload";
 import type { Manifest } from "../support/repo";
@@ -77,6 +80,17 @@ describe("tenants[].ingress opens both ends of each connection", () => {
     expect(policyOf(objects, "web", "allow-ingress-frontend").spec.ingress).toEqual([
       { from: [{ ipBlock: { cidr: "10.40.0.0/16" } }, { ipBlock: { cidr: "192.0.2.0/24" } }], ports: [{ port: 8080, protocol: "TCP" }] },
     ]);
+  });
+
+  it("the report's reachability shows the paths in: web → payments on 8443, load balancers and 192.0.2.0/24 → web on 8080", () => {
+    const charts = synthesizeApp(buildBulwarkApp(parseStackYaml("dev", text, "Pulumi.dev.yaml")));
+    const analysis = analyzeNetwork(charts, "10.40.0.0/16");
+    expect(analysis.edges.filter((e) => e.to.startsWith("ns:"))).toEqual([{ from: "web", to: "ns:payments", ports: "8443/TCP" }]);
+    expect(analysis.entries).toEqual([
+      { from: "cidr:10.40.0.0/16", to: "ns:web", ports: "8080/TCP" },
+      { from: "cidr:192.0.2.0/24", to: "ns:web", ports: "8080/TCP" },
+    ]);
+    expect(toMermaid(analysis)).toContain('cidr_10_40_0_0_16 -->|"8080/TCP"| ns_web');
   });
 
   it("a tenant no grant names gets no ingress or peer egress policy", () => {
