@@ -196,7 +196,10 @@ const endpoint = strictObject({
   /** Networks (VPN, bastion subnets) admitted to port 443 of the private endpoint by the cluster security group. */
   adminCidrs: apiAccessCidrList.optional(),
   /** Security groups admitted to port 443 of the private endpoint. */
-  adminSecurityGroupIds: z.array(securityGroupId).optional(),
+  adminSecurityGroupIds: z
+    .array(securityGroupId)
+    .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a security group twice" })
+    .optional(),
 });
 
 const nodeGroup = strictObject({
@@ -207,10 +210,10 @@ const nodeGroup = strictObject({
     .optional(),
   amiType: z.enum(BOTTLEROCKET_AMI_TYPES, { error: `must be a Bottlerocket AMI type: ${BOTTLEROCKET_AMI_TYPES.join(", ")}` }).optional(),
   capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }).optional(),
-  minSize: z.number().int().min(0, { error: "must be an integer >= 0" }).optional(),
-  desiredSize: z.number().int().min(0, { error: "must be an integer >= 0" }).optional(),
-  maxSize: z.number().int().min(1, { error: "must be an integer >= 1" }).optional(),
-  diskSizeGiB: z.number().int().min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
+  minSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
+  desiredSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
+  maxSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 1" }).min(1, { error: "must be an integer >= 1" }).optional(),
+  diskSizeGiB: z.number().refine(Number.isInteger, { error: "must be an integer from 20 to 16384 (GiB)" }).min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
   labels: z.record(z.string(), z.string()).optional(),
 }).superRefine((group, ctx) => {
   const problem = nodeGroupScalingProblem(group);
@@ -256,7 +259,7 @@ export const clusterSchema = strictObject({
   adminPrincipals: principalList.optional(),
   kms: strictObject({
     /** Days a scheduled key deletion waits (7-30): time to notice and cancel. */
-    deletionWindowInDays: z.number().int().min(7, { error: "must be an integer from 7 to 30" }).max(30, { error: "must be an integer from 7 to 30" }).optional(),
+    deletionWindowInDays: z.number().refine(Number.isInteger, { error: "must be an integer from 7 to 30" }).min(7, { error: "must be an integer from 7 to 30" }).max(30, { error: "must be an integer from 7 to 30" }).optional(),
     /** IAM principals allowed to administer (not use) the keys, besides the account root. */
     keyAdministrators: principalList.optional(),
   }).optional(),

@@ -5,7 +5,8 @@ import { buildBulwarkApp } from "../constructs/app";
 import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
 import { synthesizeApp } from "../constructs/synthesize";
 import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
-import { HardenedEksCluster, hardenedClusterArgsFromConfig } from "../lib/cluster";
+import { HardenedEksCluster } from "../lib/cluster";
+import { chartObjectsOf, hardenedClusterArgsFromConfig } from "../lib/from-config";
 import { GatekeeperRelease } from "../lib/gatekeeper/release";
 
 /** What one stack deploys. */
@@ -55,14 +56,14 @@ export function deployBulwark(config: BulwarkConfig): BulwarkDeployment {
   };
   const baselines = charts
     .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART)
-    .map((c) => new Cdk8sChartResources(c.name, { objects: c.objects as never, provider, dependsOn: [gatekeeper] }));
+    .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [gatekeeper] }));
   const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
-    objects: chart(TEMPLATES_CHART).objects as never,
+    objects: chartObjectsOf(chart(TEMPLATES_CHART)),
     provider,
     dependsOn: [gatekeeper, ...baselines],
   });
   const constraints = new Cdk8sChartResources(CONSTRAINTS_CHART, {
-    objects: chart(CONSTRAINTS_CHART).objects as never,
+    objects: chartObjectsOf(chart(CONSTRAINTS_CHART)),
     provider,
     dependsOn: [templates],
   });
