@@ -56,6 +56,7 @@ rule("network", [
   ["duplicate subnet", { network: { ...EXISTING, privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001"] } }, "network.privateSubnetIds", ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001"], "twice"],
   ["bad vpc id", { network: { ...EXISTING, vpcId: "vpc-1" } }, "network.vpcId", "vpc-1", "VPC id"],
   ["vpcCidr with existing VPC", { network: { ...EXISTING, vpcCidr: "10.0.0.0/16" } }, "network.vpcCidr", "10.0.0.0/16", "only to a VPC Bulwark creates"],
+  ["another vpcCidr with existing VPC", { network: { ...EXISTING, vpcCidr: "10.1.0.0/16" } }, "network.vpcCidr", "10.1.0.0/16", "only to a VPC Bulwark creates"],
   ["egress with existing VPC", { network: { ...EXISTING, egress: "nat" } }, "network.egress", "nat", "only to a VPC Bulwark creates"],
   ["VPC CIDR too large", { network: { vpcCidr: "10.0.0.0/8" } }, "network.vpcCidr", "10.0.0.0/8", "/16 to /20"],
   ["VPC CIDR /12", { network: { vpcCidr: "10.0.0.0/12" } }, "network.vpcCidr", "10.0.0.0/12", "/16 to /20"],
@@ -63,6 +64,7 @@ rule("network", [
   ["VPC CIDR with host bits", { network: { vpcCidr: "10.0.0.1/16" } }, "network.vpcCidr", "10.0.0.1/16", "no host bits set; did you mean 10.0.0.0/16"],
   ["IPv6 VPC CIDR", { network: { vpcCidr: "2001:db8::/56" } }, "network.vpcCidr", "2001:db8::/56", "IPv4"],
   ["egress mode", { network: { egress: "igw" } }, "network.egress", "igw", "nat or vpcEndpointsOnly"],
+  ["egress internet", { network: { egress: "internet" } }, "network.egress", "internet", "nat or vpcEndpointsOnly"],
 ]);
 
 rule("endpoint CIDRs: never the world", [
@@ -72,14 +74,17 @@ rule("endpoint CIDRs: never the world", [
   ["second entry 0.0.0.0/1", { endpoint: { publicAccessCidrs: ["198.51.100.0/24", "0.0.0.0/1"] } }, "endpoint.publicAccessCidrs[1]", "0.0.0.0/1", "broader than /8"],
   ["second entry 128.0.0.0/4", { endpoint: { publicAccessCidrs: ["198.51.100.0/24", "128.0.0.0/4"] } }, "endpoint.publicAccessCidrs[1]", "128.0.0.0/4", "broader than /8"],
   ["second entry 2000::/3", { endpoint: { publicAccessCidrs: ["198.51.100.0/24", "2000::/3"] } }, "endpoint.publicAccessCidrs[1]", "2000::/3", "broader than /32"],
+  ["public /4", { endpoint: { publicAccessCidrs: ["64.0.0.0/4"] } }, "endpoint.publicAccessCidrs[0]", "64.0.0.0/4", "broader than /8"],
   ["public host bits", { endpoint: { publicAccessCidrs: ["198.51.100.7/24"] } }, "endpoint.publicAccessCidrs[0]", "198.51.100.7/24", "198.51.100.0/24"],
   ["public not a CIDR", { endpoint: { publicAccessCidrs: ["198.51.100.7"] } }, "endpoint.publicAccessCidrs[0]", "198.51.100.7", "prefix length"],
   ["public duplicate", { endpoint: { publicAccessCidrs: ["198.51.100.0/24", "198.51.100.0/24"] } }, "endpoint.publicAccessCidrs", ["198.51.100.0/24", "198.51.100.0/24"], "twice"],
   ["public total too broad", { endpoint: { publicAccessCidrs: ["10.0.0.0/8", "11.0.0.0/8"] } }, "endpoint.publicAccessCidrs", ["10.0.0.0/8", "11.0.0.0/8"], "more than one /8"],
+  ["public too broad together", { endpoint: { publicAccessCidrs: ["10.0.0.0/8", "12.0.0.0/8"] } }, "endpoint.publicAccessCidrs", ["10.0.0.0/8", "12.0.0.0/8"], "more than one /8"],
   ["public empty list", { endpoint: { publicAccessCidrs: [] } }, "endpoint.publicAccessCidrs", [], "omitted to keep the endpoint private"],
   ["admin CIDR ::/0", { endpoint: { adminCidrs: ["::/0"] } }, "endpoint.adminCidrs[0]", "::/0", "whole internet"],
   ["admin CIDR 0.0.0.0/0", { endpoint: { adminCidrs: ["0.0.0.0/0"] } }, "endpoint.adminCidrs[0]", "0.0.0.0/0", "whole internet"],
   ["admin SG id", { endpoint: { adminSecurityGroupIds: ["default"] } }, "endpoint.adminSecurityGroupIds[0]", "default", "security group id"],
+  ["admin SG too short", { endpoint: { adminSecurityGroupIds: ["sg-1"] } }, "endpoint.adminSecurityGroupIds[0]", "sg-1", "security group id"],
   ["admin SG twice", { endpoint: { adminSecurityGroupIds: ["sg-0123456789abcdef0", "sg-0123456789abcdef0"] } }, "endpoint.adminSecurityGroupIds", ["sg-0123456789abcdef0", "sg-0123456789abcdef0"], "twice"],
   ["unknown endpoint key", { endpoint: { public: true } }, "endpoint.public", true, "accepted keys: adminCidrs, adminSecurityGroupIds, publicAccessCidrs"],
 ]);
@@ -91,6 +96,7 @@ rule("IAM principals", [
   ["account root", { adminPrincipals: ["arn:aws:iam::123456789012:root"] }, "adminPrincipals[0]", "arn:aws:iam::123456789012:root", "IAM role or user ARN"],
   ["a name", { adminPrincipals: ["admin"] }, "adminPrincipals[0]", "admin", "IAM role or user ARN"],
   ["key administrator", { kms: { keyAdministrators: ["*"] } }, "kms.keyAdministrators[0]", "*", "IAM role or user ARN"],
+  ["key administrator wildcard", { kms: { keyAdministrators: ["arn:aws:iam::123456789012:role/*"] } }, "kms.keyAdministrators[0]", "arn:aws:iam::123456789012:role/*", "IAM role or user ARN"],
 ]);
 
 rule("identityProvider", [
@@ -102,6 +108,7 @@ rule("identityProvider", [
 
 rule("kms.deletionWindowInDays", [
   ["3", { kms: { deletionWindowInDays: 3 } }, "kms.deletionWindowInDays", 3, "7 to 30"],
+  ["5", { kms: { deletionWindowInDays: 5 } }, "kms.deletionWindowInDays", 5, "7 to 30"],
   ["6", { kms: { deletionWindowInDays: 6 } }, "kms.deletionWindowInDays", 6, "7 to 30"],
   ["31", { kms: { deletionWindowInDays: 31 } }, "kms.deletionWindowInDays", 31, "7 to 30"],
   ["7.5", { kms: { deletionWindowInDays: 7.5 } }, "kms.deletionWindowInDays", 7.5, "integer"],
@@ -109,7 +116,10 @@ rule("kms.deletionWindowInDays", [
 
 rule("logRetentionInDays", [30, 60, 89, 100].map((days): Case => [String(days), { logRetentionInDays: days }, "logRetentionInDays", days, "at least 90"]));
 
-rule("upgradePolicy", [["NONE", { upgradePolicy: "NONE" }, "upgradePolicy", "NONE", "STANDARD or EXTENDED"]]);
+rule("upgradePolicy", [
+  ["NONE", { upgradePolicy: "NONE" }, "upgradePolicy", "NONE", "STANDARD or EXTENDED"],
+  ["NEVER", { upgradePolicy: "NEVER" }, "upgradePolicy", "NEVER", "STANDARD or EXTENDED"],
+]);
 
 rule("nodeGroups", [
   ["none", { nodeGroups: [] }, "nodeGroups", [], "at least one node group"],
@@ -118,8 +128,10 @@ rule("nodeGroups", [
   ["instance type", { nodeGroups: [{ name: "a", instanceTypes: ["large"] }] }, "nodeGroups[0].instanceTypes[0]", "large", "instance type"],
   ["no instance types", { nodeGroups: [{ name: "a", instanceTypes: [] }] }, "nodeGroups[0].instanceTypes", [], "at least one"],
   ["AL2023", { nodeGroups: [{ name: "a", amiType: "AL2023_x86_64_STANDARD" }] }, "nodeGroups[0].amiType", "AL2023_x86_64_STANDARD", "Bottlerocket"],
+  ["AL2", { nodeGroups: [{ name: "a", amiType: "AL2_x86_64" }] }, "nodeGroups[0].amiType", "AL2_x86_64", "Bottlerocket"],
   ["capacity type", { nodeGroups: [{ name: "a", capacityType: "RESERVED" }] }, "nodeGroups[0].capacityType", "RESERVED", "ON_DEMAND or SPOT"],
   ["min above max", { nodeGroups: [{ name: "a", minSize: 5, maxSize: 2 }] }, "nodeGroups[0].minSize", 5, "maxSize (2)"],
+  ["min 9 above max 6", { nodeGroups: [{ name: "a", minSize: 9, maxSize: 6 }] }, "nodeGroups[0].minSize", 9, "maxSize (6)"],
   ["desired out of range", { nodeGroups: [{ name: "a", minSize: 1, desiredSize: 9, maxSize: 3 }] }, "nodeGroups[0].desiredSize", 9, "between minSize (1) and maxSize (3)"],
   ["negative size", { nodeGroups: [{ name: "a", minSize: -1 }] }, "nodeGroups[0].minSize", -1, ">= 0"],
   ["max size 0", { nodeGroups: [{ name: "a", minSize: 0, maxSize: 0 }] }, "nodeGroups[0].maxSize", 0, ">= 1"],
@@ -130,14 +142,33 @@ rule("nodeGroups", [
 
 rule("addonVersions", [
   ["format", { addonVersions: { coredns: "latest" } }, "addonVersions.coredns", "latest", "EKS add-on version"],
+  ["no v and eksbuild", { addonVersions: { vpcCni: "1.19" } }, "addonVersions.vpcCni", "1.19", "EKS add-on version"],
   ["unknown add-on", { addonVersions: { metricsServer: "v0.7.2-eksbuild.1" } }, "addonVersions.metricsServer", "v0.7.2-eksbuild.1", "accepted keys: coredns, ebsCsiDriver, kubeProxy, podIdentityAgent, vpcCni"],
   ["kube-proxy of another minor", { addonVersions: { kubeProxy: "v1.34.1-eksbuild.1" } }, "addonVersions.kubeProxy", "v1.34.1-eksbuild.1", "Kubernetes version 1.33"],
   ["kube-proxy 1.32", { addonVersions: { kubeProxy: "v1.32.0-eksbuild.1" } }, "addonVersions.kubeProxy", "v1.32.0-eksbuild.1", "Kubernetes version 1.33"],
 ]);
 
+describe("tenant access (bulwark:tenants[].awsPrincipals)", () => {
+  const tenant = (extra: Record<string, unknown>) => [{ name: "payments", owner: "team-payments", groups: {}, ...extra }];
+  test.each([
+    ["namespace", tenant({ name: "Payments", awsPrincipals: { view: [ROLE_A] } }), "bulwark:tenants[0].name", "Payments", "DNS-1123"],
+    ["tier", tenant({ awsPrincipals: { owner: [ROLE_A] } }), "bulwark:tenants[0].awsPrincipals.owner", [ROLE_A], "accepted keys: admin, edit, view"],
+    ["principal", tenant({ awsPrincipals: { view: ["payments-ro"] } }), "bulwark:tenants[0].awsPrincipals.view[0]", "payments-ro", "IAM role or user ARN"],
+  ])("%s", (_label, tenants, path, value, message) => {
+    expect(clusterProblemsOf({}, tenants)).toEqual([expect.objectContaining({ path, value, message: expect.stringContaining(message) })]);
+  });
+
+  test("principals land in their tier's bulwark: group, never a system: group", () => {
+    const access = clusterArgs({}, tenant({ awsPrincipals: { admin: [ROLE_A], view: [ROLE_A] } })).tenantAccess;
+    expect(access.map((a) => [a.tier, a.kubernetesGroup])).toEqual([["admin", "bulwark:payments:admin"], ["view", "bulwark:payments:view"]]);
+  });
+});
+
 rule("account-level resources", [
   ["GuardDuty detector id", { guardDuty: { enabled: true, detectorId: "abc" } }, "guardDuty.detectorId", "abc", "32 hex"],
+  ["GuardDuty detector x", { guardDuty: { enabled: true, detectorId: "x" } }, "guardDuty.detectorId", "x", "32 hex"],
   ["ECR name", { ecrRepositories: ["Payments/API"] }, "ecrRepositories[0]", "Payments/API", "ECR repository name"],
+  ["ECR upper case", { ecrRepositories: ["UPPER"] }, "ecrRepositories[0]", "UPPER", "ECR repository name"],
   ["duplicate ECR name", { ecrRepositories: ["a", "a"] }, "ecrRepositories", ["a", "a"], "twice"],
   ["destroy opt-out type", { acceptDataLossOnDestroy: "yes" }, "acceptDataLossOnDestroy", "yes", "boolean"],
 ]);
