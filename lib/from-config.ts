@@ -5,6 +5,7 @@
 import type { AddonKey, AddonVersions } from "../config/cluster";
 import { ADDON_NAMES, IDENTITY_PROVIDER_DEFAULTS, NODE_GROUP_DEFAULTS, PINNED_ADDON_VERSIONS, addonPinProblem } from "../config/cluster";
 import { ConfigError } from "../config/errors";
+import { resolvedUpgradePolicy, supportProblem } from "../config/kubernetes-versions";
 import type { BulwarkConfig } from "../config/model";
 import { TENANT_TIERS, tenantTierGroup } from "../config/tenants";
 import type { SynthesizedChart } from "../constructs/synthesize";
@@ -13,6 +14,19 @@ import type { HardenedEksClusterArgs, ResolvedNodeGroup, TenantAccessArgs } from
 import { HARDENED_CLUSTER_DEFAULTS } from "./cluster/args";
 
 type ClusterConfig = BulwarkConfig["cluster"];
+
+/** How the adapter judges time-dependent rules. */
+export interface FromConfigOptions {
+  /** The day the rules are judged on (EKS support phases). @default the clock's today */
+  readonly today?: Date;
+  /** The stack file, named in config errors. @default none */
+  readonly file?: string;
+}
+
+/** A config error at `bulwark:cluster.<key>`. */
+function clusterError(key: string, value: unknown, message: string, file?: string): ConfigError {
+  return new ConfigError([{ path: `bulwark:cluster${key ? `.${key}` : ""}`, value, message }], file);
+}
 
 /** Tenant principals become namespace-scoped access in their tier's Kubernetes group. */
 function tenantAccessOf(config: BulwarkConfig): TenantAccessArgs[] {
@@ -60,22 +74,26 @@ function nodeGroupsOf(cluster: ClusterConfig): ResolvedNodeGroup[] {
  * pins needs all five (config's rule, {@link addonPinProblem}); refused here as a config error, since
  * synth and check load such a stack without them.
  */
-function addonVersionsOf(cluster: ClusterConfig): AddonVersions {
+function addonVersionsOf(cluster: ClusterConfig, file?: string): AddonVersions {
   const pins = cluster.addonVersions ?? {};
   const problem = addonPinProblem(cluster.kubernetesVersion, pins);
-  if (problem) {
-    const path = `bulwark:cluster.addonVersions${problem.key ? `.${problem.key}` : ""}`;
-    throw new ConfigError([{ path, value: problem.value, message: problem.message }]);
-  }
+  if (problem) throw clusterError(`addonVersions${problem.key ? `.${problem.key}` : ""}`, problem.value, problem.message, file);
   const maintained = PINNED_ADDON_VERSIONS[cluster.kubernetesVersion];
   const versions = {} as Record<AddonKey, string>;
   for (const key of Object.keys(ADDON_NAMES) as AddonKey[]) versions[key] = (pins[key] ?? maintained?.[key]) as string;
   return versions;
 }
 
-/** The {@link HardenedEksCluster} props of a stack, every default applied. */
-export function hardenedClusterArgsFromConfig(config: BulwarkConfig): HardenedEksClusterArgs {
+/**
+ * The {@link HardenedEksCluster} props of a stack, every default applied. Refuses, as a config error, what
+ * cannot be built on `today`: a version out of EKS standard support without the extended-support opt-in,
+ * and add-ons without a pinned version.
+ */
+export function hardenedClusterArgsFromConfig(config: BulwarkConfig, options: FromConfigOptions = {}): HardenedEksClusterArgs {
   const cluster = config.cluster;
+  const today = options.today ?? new Date();
+  const support = supportProblem(cluster, today);
+  if (support) throw clusterError(support.key, support.value, support.message, options.file);
   const idp = cluster.identityProvider;
   const guardDuty = cluster.guardDuty ?? { enabled: false };
   return {
@@ -103,9 +121,9 @@ export function hardenedClusterArgsFromConfig(config: BulwarkConfig): HardenedEk
     kmsDeletionWindowInDays: cluster.kms?.deletionWindowInDays ?? HARDENED_CLUSTER_DEFAULTS.kmsDeletionWindowInDays,
     kmsKeyAdministrators: cluster.kms?.keyAdministrators ?? [],
     logRetentionInDays: cluster.logRetentionInDays ?? HARDENED_CLUSTER_DEFAULTS.logRetentionInDays,
-    upgradePolicy: cluster.upgradePolicy ?? HARDENED_CLUSTER_DEFAULTS.upgradePolicy,
+    upgradePolicy: resolvedUpgradePolicy(cluster, today),
     nodeGroups: nodeGroupsOf(cluster),
-    addonVersions: addonVersionsOf(cluster),
+    addonVersions: addonVersionsOf(cluster, options.file),
     guardDuty: { enabled: guardDuty.enabled, ...(guardDuty.detectorId ? { detectorId: guardDuty.detectorId } : {}) },
     ecrRepositories: cluster.ecrRepositories ?? [],
     protect: cluster.acceptDataLossOnDestroy !== true,

@@ -9,7 +9,7 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../../config/errors";
 import { parseStackYaml } from "../../config/load";
 import { hardenedClusterArgsFromConfig } from "../../lib/from-config";
-import { clusterArgs, clusterProblemsOf, testConfig } from "../support/cluster-args";
+import { TEST_TODAY, clusterArgs, clusterProblemsOf, testConfig } from "../support/cluster-args";
 import { REPO_ROOT, configProblemsOf, devConfig } from "../support/repo";
 
 const EXISTING = { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] };
@@ -37,6 +37,7 @@ rule("kubernetesVersion", [
   ["1.30", { kubernetesVersion: "1.30" }, "kubernetesVersion", "1.30", "1.33, 1.34"],
   ["1.32", { kubernetesVersion: "1.32" }, "kubernetesVersion", "1.32", "1.33, 1.34"],
   ["1.27", { kubernetesVersion: "1.27" }, "kubernetesVersion", "1.27", "1.33, 1.34"],
+  ["1.37: no EKS release in the versions table", { kubernetesVersion: "1.37" }, "kubernetesVersion", "1.37", "1.33, 1.34, 1.35, 1.36"],
   ["patch version", { kubernetesVersion: "1.33.1" }, "kubernetesVersion", "1.33.1", "1.33, 1.34"],
   ["unquoted number", { kubernetesVersion: 1.3 }, "kubernetesVersion", 1.3, "quoted string"],
 ]);
@@ -119,7 +120,11 @@ rule("logRetentionInDays", [30, 60, 89, 100].map((days): Case => [String(days), 
 rule("upgradePolicy", [
   ["NONE", { upgradePolicy: "NONE" }, "upgradePolicy", "NONE", "STANDARD or EXTENDED"],
   ["NEVER", { upgradePolicy: "NEVER" }, "upgradePolicy", "NEVER", "STANDARD or EXTENDED"],
+  ["EXTENDED without the opt-in", { upgradePolicy: "EXTENDED" }, "upgradePolicy", "EXTENDED", "set acceptExtendedSupportCharges: true"],
+  ["EXTENDED with the opt-in false", { upgradePolicy: "EXTENDED", acceptExtendedSupportCharges: false }, "upgradePolicy", "EXTENDED", "charged per cluster hour"],
 ]);
+
+rule("acceptExtendedSupportCharges", [["not a boolean", { acceptExtendedSupportCharges: "yes" }, "acceptExtendedSupportCharges", "yes", "boolean"]]);
 
 rule("nodeGroups", [
   ["none", { nodeGroups: [] }, "nodeGroups", [], "at least one node group"],
@@ -173,26 +178,31 @@ rule("account-level resources", [
   ["destroy opt-out type", { acceptDataLossOnDestroy: "yes" }, "acceptDataLossOnDestroy", "yes", "boolean"],
 ]);
 
-describe("add-on pins for a version without maintained ones", () => {
-  test("the plan refuses it until all five are pinned, naming the key and what to pin", () => {
-    expect(clusterProblemsOf({ kubernetesVersion: "1.35" })).toEqual([
-      expect.objectContaining({ path: "bulwark:cluster.addonVersions", value: {}, message: expect.stringContaining("must pin vpcCni, coredns, kubeProxy, podIdentityAgent, ebsCsiDriver") }),
+describe("add-on pins the versions table lacks", () => {
+  test.each([
+    ["1.35", "vpcCni, podIdentityAgent, ebsCsiDriver"],
+    ["1.36", "vpcCni, coredns, podIdentityAgent, ebsCsiDriver"],
+  ])("Kubernetes %s: the plan refuses it until %s are pinned, naming the key and what to pin", (kubernetesVersion, missing) => {
+    expect(clusterProblemsOf({ kubernetesVersion })).toEqual([
+      expect.objectContaining({ path: "bulwark:cluster.addonVersions", value: {}, message: expect.stringContaining(`must pin ${missing}: the versions table`) }),
     ]);
   });
 
-  test("builds once all five are pinned", () => {
-    const addonVersions = {
-      vpcCni: "v1.20.0-eksbuild.1",
-      coredns: "v1.12.2-eksbuild.1",
-      kubeProxy: "v1.35.0-eksbuild.1",
-      podIdentityAgent: "v1.3.8-eksbuild.1",
-      ebsCsiDriver: "v1.46.0-eksbuild.1",
-    };
-    expect(clusterArgs({ kubernetesVersion: "1.35", addonVersions }).addonVersions).toEqual(addonVersions);
+  test("builds once the missing ones are pinned; the table's pins fill the rest", () => {
+    const pins = { vpcCni: "v1.20.0-eksbuild.1", podIdentityAgent: "v1.3.8-eksbuild.1", ebsCsiDriver: "v1.46.0-eksbuild.1" };
+    expect(clusterArgs({ kubernetesVersion: "1.35", addonVersions: pins }).addonVersions).toEqual({
+      ...pins,
+      coredns: "v1.14.2-eksbuild.4",
+      kubeProxy: "v1.35.3-eksbuild.13",
+    });
+  });
+
+  test("an explicit pin wins over the table's", () => {
+    expect(clusterArgs({ addonVersions: { coredns: "v1.12.1-eksbuild.2" } }).addonVersions.coredns).toBe("v1.12.1-eksbuild.2");
   });
 
   test("still loads for synth and check, which need no pins", () => {
-    expect(testConfig({ kubernetesVersion: "1.35" }).cluster.kubernetesVersion).toBe("1.35");
+    expect(testConfig({ kubernetesVersion: "1.36" }).cluster.kubernetesVersion).toBe("1.36");
   });
 });
 
@@ -215,7 +225,7 @@ describe("the defaults the adapter resolves", () => {
   });
 
   test("the dev stack is valid, and its props build", () => {
-    expect(hardenedClusterArgsFromConfig(devConfig())).toMatchObject({ clusterName: "bulwark-dev", region: "eu-west-1", adminCidrs: ["10.100.0.0/16"], publicAccessCidrs: [], protect: true });
+    expect(hardenedClusterArgsFromConfig(devConfig(), { today: TEST_TODAY })).toMatchObject({ clusterName: "bulwark-dev", region: "eu-west-1", adminCidrs: ["10.100.0.0/16"], publicAccessCidrs: [], protect: true });
   });
 });
 

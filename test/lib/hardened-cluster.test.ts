@@ -7,7 +7,7 @@ import { loadStackFile } from "../../config/load";
 import { tenantTierGroup } from "../../config/tenants";
 import { CONTROL_PLANE_LOG_TYPES } from "../../lib/cluster";
 import { hardenedClusterArgsFromConfig } from "../../lib/from-config";
-import { clusterArgs } from "../support/cluster-args";
+import { TEST_TODAY, clusterArgs } from "../support/cluster-args";
 import { REPO_ROOT } from "../support/repo";
 import { isSecretOutput, valueOf } from "./harness";
 import { ADMIN, clusterFixture, T } from "./cluster-fixture";
@@ -185,7 +185,7 @@ describe("interface", () => {
 describe("the dev stack's cluster", () => {
   test("built from Pulumi.dev.yaml, it shows every default control", async () => {
     const config = loadStackFile("dev", REPO_ROOT);
-    const component = await build(hardenedClusterArgsFromConfig(config), "dev");
+    const component = await build(hardenedClusterArgsFromConfig(config, { today: TEST_TODAY }), "dev");
     const cluster = inputs(mocks.one(T.cluster));
     expect(cluster).toMatchObject({
       name: "bulwark-dev",
@@ -220,7 +220,7 @@ describe("the dev stack's cluster", () => {
       ...config,
       tenants: config.tenants.map((t) => (t.name === "payments" ? { ...t, awsPrincipals: { view: ["arn:aws:iam::123456789012:role/payments-readonly"] } } : t)),
     };
-    const args = hardenedClusterArgsFromConfig(withPrincipals);
+    const args = hardenedClusterArgsFromConfig(withPrincipals, { today: TEST_TODAY });
     expect(args.tenantAccess).toEqual([
       { namespace: "payments", tier: "view", principalArns: ["arn:aws:iam::123456789012:role/payments-readonly"], kubernetesGroup: "bulwark:payments:view" },
     ]);

@@ -5,6 +5,12 @@ import { parseStackConfig } from "../../config/model";
 import type { HardenedEksClusterArgs } from "../../lib/cluster";
 import { hardenedClusterArgsFromConfig } from "../../lib/from-config";
 
+/**
+ * The day the component tests judge EKS support on: fixed, so no test depends on the clock, and chosen so
+ * that 1.33 (the one version whose five add-ons the table pins) is in EKS standard support.
+ */
+export const TEST_TODAY = new Date("2026-06-01T12:00:00Z");
+
 /** The smallest valid cluster: every other key takes its default. */
 export const TEST_CLUSTER = { name: "bulwark-test", kubernetesVersion: "1.33" } as const;
 
@@ -25,7 +31,7 @@ export function testConfig(cluster: Record<string, unknown> = {}, tenants?: read
 
 /** The component props of a minimal stack, through the one validator and the one adapter. */
 export function clusterArgs(cluster: Record<string, unknown> = {}, tenants?: readonly Record<string, unknown>[]): HardenedEksClusterArgs {
-  return hardenedClusterArgsFromConfig(testConfig(cluster, tenants));
+  return hardenedClusterArgsFromConfig(testConfig(cluster, tenants), { today: TEST_TODAY });
 }
 
 /** The problems a minimal stack with `cluster` is rejected with (by the schema or the adapter). */
