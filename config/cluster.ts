@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { cidr, dns1123Label, parseCidr, strictObject } from "./fields";
+import type { KubernetesVersion } from "./kubernetes-versions";
+import { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 
-/**
- * Kubernetes minor versions Bulwark supports: maintained on EKS and covered by the Pod Security fixtures.
- * 1.27 and older are past end of support on EKS.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35", "1.36", "1.37"] as const;
-export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+export type { KubernetesVersion } from "./kubernetes-versions";
+export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 
 const kubernetesVersion = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
   if (typeof value === "number") {
@@ -72,19 +70,13 @@ export const ADDON_NAMES = {
 export type AddonKey = keyof typeof ADDON_NAMES;
 export type AddonVersions = Readonly<Record<AddonKey, string>>;
 
-/**
- * Pinned add-on versions per Kubernetes minor version: the maintained list. A version absent here must be
- * pinned in `bulwark:cluster.addonVersions` (check `aws eks describe-addon-versions --kubernetes-version X`).
- */
-export const PINNED_ADDON_VERSIONS: Readonly<Partial<Record<KubernetesVersion, AddonVersions>>> = {
-  "1.33": {
-    vpcCni: "v1.19.5-eksbuild.3",
-    coredns: "v1.12.1-eksbuild.2",
-    kubeProxy: "v1.33.0-eksbuild.2",
-    podIdentityAgent: "v1.3.8-eksbuild.2",
-    ebsCsiDriver: "v1.46.0-eksbuild.1",
-  },
-};
+/** The pinned add-on versions of each Kubernetes version: the sourced ones of the versions table. */
+export const PINNED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, Partial<AddonVersions>>> = Object.fromEntries(
+  SUPPORTED_KUBERNETES_VERSIONS.map((version) => [
+    version,
+    Object.fromEntries(Object.entries(KUBERNETES_VERSIONS[version].addons).map(([key, pin]) => [key, pin.version])),
+  ]),
+) as Record<KubernetesVersion, Partial<AddonVersions>>;
 
 /** EKS add-on versions look like `v1.19.5-eksbuild.3`. */
 export const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
@@ -199,7 +191,10 @@ const endpoint = strictObject({
   /** Networks (VPN, bastion subnets) admitted to port 443 of the private endpoint by the cluster security group. */
   adminCidrs: apiAccessCidrList.optional(),
   /** Security groups admitted to port 443 of the private endpoint. */
-  adminSecurityGroupIds: z.array(securityGroupId).optional(),
+  adminSecurityGroupIds: z
+    .array(securityGroupId)
+    .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a security group twice" })
+    .optional(),
 });
 
 const nodeGroup = strictObject({
@@ -210,10 +205,10 @@ const nodeGroup = strictObject({
     .optional(),
   amiType: z.enum(BOTTLEROCKET_AMI_TYPES, { error: `must be a Bottlerocket AMI type: ${BOTTLEROCKET_AMI_TYPES.join(", ")}` }).optional(),
   capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }).optional(),
-  minSize: z.number().int().min(0, { error: "must be an integer >= 0" }).optional(),
-  desiredSize: z.number().int().min(0, { error: "must be an integer >= 0" }).optional(),
-  maxSize: z.number().int().min(1, { error: "must be an integer >= 1" }).optional(),
-  diskSizeGiB: z.number().int().min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
+  minSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
+  desiredSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
+  maxSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 1" }).min(1, { error: "must be an integer >= 1" }).optional(),
+  diskSizeGiB: z.number().refine(Number.isInteger, { error: "must be an integer from 20 to 16384 (GiB)" }).min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
   labels: z.record(z.string(), z.string()).optional(),
 }).superRefine((group, ctx) => {
   const problem = nodeGroupScalingProblem(group);
@@ -259,7 +254,7 @@ export const clusterSchema = strictObject({
   adminPrincipals: principalList.optional(),
   kms: strictObject({
     /** Days a scheduled key deletion waits (7-30): time to notice and cancel. */
-    deletionWindowInDays: z.number().int().min(7, { error: "must be an integer from 7 to 30" }).max(30, { error: "must be an integer from 7 to 30" }).optional(),
+    deletionWindowInDays: z.number().refine(Number.isInteger, { error: "must be an integer from 7 to 30" }).min(7, { error: "must be an integer from 7 to 30" }).max(30, { error: "must be an integer from 7 to 30" }).optional(),
     /** IAM principals allowed to administer (not use) the keys, besides the account root. */
     keyAdministrators: principalList.optional(),
   }).optional(),
@@ -269,7 +264,13 @@ export const clusterSchema = strictObject({
       error: `must be a CloudWatch retention of at least 90 days: ${LOG_RETENTION_DAYS.join(", ")}`,
     })
     .optional(),
+  /** STANDARD: EKS upgrades the control plane at the end of standard support; EXTENDED needs the opt-in below. */
   upgradePolicy: z.enum(["STANDARD", "EXTENDED"], { error: "must be STANDARD or EXTENDED" }).optional(),
+  /**
+   * Opt-in to Amazon EKS extended support, charged per cluster hour: needed for a Kubernetes version out of
+   * standard support and for upgradePolicy EXTENDED.
+   */
+  acceptExtendedSupportCharges: z.boolean().optional(),
   nodeGroups: z
     .array(nodeGroup)
     .min(1, { error: "must list at least one node group, or be omitted for the default group" })
@@ -307,6 +308,14 @@ export const clusterSchema = strictObject({
    */
   acceptDataLossOnDestroy: z.boolean().optional(),
 }).superRefine((cluster, ctx) => {
+  if (cluster.upgradePolicy === "EXTENDED" && cluster.acceptExtendedSupportCharges !== true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["upgradePolicy"],
+      input: cluster.upgradePolicy,
+      message: "keeps the cluster in Amazon EKS extended support, charged per cluster hour; set acceptExtendedSupportCharges: true to accept that, or use STANDARD",
+    });
+  }
   // Only explicit pins are checked here: a version without maintained pins stays loadable for the offline
   // commands (synth, check); the cluster component refuses to build it until all five are pinned.
   if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly unknown[]).includes(cluster.kubernetesVersion) || !cluster.addonVersions) return;
@@ -316,20 +325,20 @@ export const clusterSchema = strictObject({
 
 /**
  * Why the add-on pins for `version` are incomplete or inconsistent, or undefined. kube-proxy must match the
- * cluster's minor version; a version without a maintained pin set needs all five pinned explicitly.
+ * cluster's minor version; an add-on without a sourced version in the versions table must be pinned.
  */
 export function addonPinProblem(
   version: string,
   pins: Partial<Record<AddonKey, string>>,
   options: { readonly requireAll: boolean } = { requireAll: true },
 ): { key?: AddonKey; value: unknown; message: string } | undefined {
-  const defaults = PINNED_ADDON_VERSIONS[version as KubernetesVersion];
-  if (!defaults && options.requireAll) {
-    const missing = (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => pins[key] === undefined);
+  const defaults: Partial<AddonVersions> | undefined = PINNED_ADDON_VERSIONS[version as KubernetesVersion];
+  if (options.requireAll) {
+    const missing = (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => pins[key] === undefined && defaults?.[key] === undefined);
     if (missing.length > 0) {
       return {
         value: pins,
-        message: `must pin ${missing.join(", ")}: Bulwark has no maintained add-on versions for Kubernetes ${version} (list them with aws eks describe-addon-versions --kubernetes-version ${version})`,
+        message: `must pin ${missing.join(", ")}: the versions table (config/kubernetes-versions.ts) has no sourced version of ${missing.length === 1 ? "it" : "them"} for Kubernetes ${version} (list them with aws eks describe-addon-versions --kubernetes-version ${version})`,
       };
     }
   }

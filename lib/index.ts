@@ -1,4 +1,8 @@
 export * from "./cluster";
-export * from "./addons/load-balancer-controller";
-export * from "./addons/encrypted-storage-class";
-export * from "./addons/tenant-workload-identity";
+export * from "./account";
+export * from "./addons";
+export * from "./kms";
+export * from "./network";
+export * from "./nodes";
+export type { ClusterScope } from "./scope";
+export { chartObjectsOf, hardenedClusterArgsFromConfig } from "./from-config";

@@ -1,11 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { supportNotice } from "../config/kubernetes-versions";
 import type { BulwarkConfig } from "../config/model";
 import { buildBulwarkApp } from "../constructs/app";
 import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
 import { synthesizeApp } from "../constructs/synthesize";
 import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
-import { HardenedEksCluster, hardenedClusterArgsFromConfig } from "../lib/cluster";
+import { HardenedEksCluster } from "../lib/cluster";
+import type { FromConfigOptions } from "../lib/from-config";
+import { chartObjectsOf, hardenedClusterArgsFromConfig } from "../lib/from-config";
 import { GatekeeperRelease } from "../lib/gatekeeper/release";
 
 /** What one stack deploys. */
@@ -26,13 +29,18 @@ export interface BulwarkDeployment {
 /**
  * The stack program, composition only: the hardened cluster; a Kubernetes provider from its kubeconfig;
  * then Gatekeeper, the tenant baselines, the ConstraintTemplates and, last, the constraints — each layer
- * applied after the one before.
+ * applied after the one before. Warns (`pulumi.log.warn`) when the Kubernetes version is in EKS extended
+ * support or leaves standard support within 90 days.
  */
-export function deployBulwark(config: BulwarkConfig): BulwarkDeployment {
-  // Synthesize first: a bad stack fails here, before any resource is registered.
+export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions = {}): BulwarkDeployment {
+  // Synthesize and resolve first: a bad stack fails here, before any resource is registered.
   const charts = synthesizeApp(buildBulwarkApp(config));
   const name = config.cluster.name;
-  const cluster = new HardenedEksCluster(name, hardenedClusterArgsFromConfig(config));
+  const today = options.today ?? new Date();
+  const args = hardenedClusterArgsFromConfig(config, { file: `Pulumi.${config.stack}.yaml`, ...options, today });
+  const notice = supportNotice(config.cluster.kubernetesVersion, today);
+  if (notice) void pulumi.log.warn(notice);
+  const cluster = new HardenedEksCluster(name, args);
   const outputs: Record<string, pulumi.Output<unknown> | string> = {
     clusterName: cluster.clusterName,
     endpoint: cluster.endpoint,
@@ -55,14 +63,14 @@ export function deployBulwark(config: BulwarkConfig): BulwarkDeployment {
   };
   const baselines = charts
     .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART)
-    .map((c) => new Cdk8sChartResources(c.name, { objects: c.objects as never, provider, dependsOn: [gatekeeper] }));
+    .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [gatekeeper] }));
   const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
-    objects: chart(TEMPLATES_CHART).objects as never,
+    objects: chartObjectsOf(chart(TEMPLATES_CHART)),
     provider,
     dependsOn: [gatekeeper, ...baselines],
   });
   const constraints = new Cdk8sChartResources(CONSTRAINTS_CHART, {
-    objects: chart(CONSTRAINTS_CHART).objects as never,
+    objects: chartObjectsOf(chart(CONSTRAINTS_CHART)),
     provider,
     dependsOn: [templates],
   });

@@ -1,16 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HARDENED_CLUSTER_DEFAULTS } from "./args";
-import type { ResolvedHardenedClusterSettings } from "./args";
-import { flowLogDeliveryPolicy, serviceTrustPolicy } from "./policies";
+import { HARDENED_CLUSTER_DEFAULTS } from "../cluster/args";
+import { flowLogDeliveryPolicy, serviceTrustPolicy } from "../cluster/policies";
+import type { ClusterScope } from "../scope";
 import { vpcLayout } from "./subnets";
-
-/** Where a child resource goes: the component's name, itself as parent, the common tags. */
-export interface ChildScope {
-  readonly name: string;
-  readonly parent: pulumi.Resource;
-  readonly tags: Readonly<Record<string, string>>;
-}
 
 /** The network the cluster runs in. */
 export interface ClusterNetwork {
@@ -31,12 +24,11 @@ export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "logs",
  * to a KMS-encrypted log group. An existing VPC is used as given.
  */
 export function createNetwork(
-  scope: ChildScope,
-  settings: ResolvedHardenedClusterSettings,
+  scope: ClusterScope,
   logsKeyArn: pulumi.Input<string>,
   accountId: pulumi.Input<string>,
 ): ClusterNetwork {
-  const { name, parent, tags } = scope;
+  const { name, parent, settings, tags } = scope;
   const network = settings.network;
   if (network.kind === "existing") {
     return {
@@ -76,29 +68,7 @@ export function createNetwork(
     tags: { ...tags, Name: `${settings.clusterName}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
   }, opts));
 
-  let natGatewayIds: pulumi.Output<string>[] = [];
-  if (network.egress === "nat") {
-    const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${settings.clusterName}-igw` } }, opts);
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: { ...tags, Name: `${settings.clusterName}-public` } }, opts);
-    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, opts);
-    natGatewayIds = layout.public.map((cidrBlock, i) => {
-      // Public subnets hold only the NAT gateways: no public IPs on launch, no ELB role tag.
-      const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zone(i),
-        mapPublicIpOnLaunch: false,
-        tags: { ...tags, Name: `${settings.clusterName}-public-${i}` },
-      }, opts);
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, opts);
-      const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` } }, opts);
-      return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
-        allocationId: eip.id,
-        subnetId: subnet.id,
-        tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` },
-      }, { parent, dependsOn: [igw] }).id;
-    });
-  }
+  const natGatewayIds = network.egress === "nat" ? createNatEgress(scope, vpc.id, layout.public, zone) : [];
 
   const privateRouteTableIds = privateSubnets.map((subnet, i) => {
     const table = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id, tags: { ...tags, Name: `${settings.clusterName}-private-${i}` } }, opts);
@@ -109,7 +79,45 @@ export function createNetwork(
     return table.id;
   });
 
-  // Flow logs: every accepted and rejected flow, to a log group encrypted with the logs key.
+  createFlowLogs(scope, vpc.id, logsKeyArn, accountId);
+  return { vpcId: vpc.id, privateSubnetIds: privateSubnets.map((s) => s.id), privateRouteTableIds, created: true };
+}
+
+/** Egress `nat`: an internet gateway, and per AZ a small public subnet holding only its NAT gateway. */
+function createNatEgress(
+  scope: ClusterScope,
+  vpcId: pulumi.Output<string>,
+  publicCidrs: readonly string[],
+  zone: (i: number) => pulumi.Output<string>,
+): pulumi.Output<string>[] {
+  const { name, parent, settings, tags } = scope;
+  const opts = { parent };
+  const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpcId, tags: { ...tags, Name: `${settings.clusterName}-igw` } }, opts);
+  const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpcId, tags: { ...tags, Name: `${settings.clusterName}-public` } }, opts);
+  new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, opts);
+  return publicCidrs.map((cidrBlock, i) => {
+    // Public subnets hold only the NAT gateways: no public IPs on launch, no ELB role tag.
+    const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+      vpcId: vpcId,
+      cidrBlock,
+      availabilityZone: zone(i),
+      mapPublicIpOnLaunch: false,
+      tags: { ...tags, Name: `${settings.clusterName}-public-${i}` },
+    }, opts);
+    new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, opts);
+    const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` } }, opts);
+    return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+      allocationId: eip.id,
+      subnetId: subnet.id,
+      tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` },
+    }, { parent, dependsOn: [igw] }).id;
+  });
+}
+
+/** Flow logs: every accepted and rejected flow, to a log group encrypted with the logs key. */
+function createFlowLogs(scope: ClusterScope, vpcId: pulumi.Output<string>, logsKeyArn: pulumi.Input<string>, accountId: pulumi.Input<string>): void {
+  const { name, parent, settings, tags } = scope;
+  const opts = { parent };
   const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
     name: `/aws/vpc/${settings.clusterName}/flow-logs`,
     kmsKeyId: logsKeyArn,
@@ -128,7 +136,7 @@ export function createNetwork(
     policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogDeliveryPolicy(arn))),
   }, opts);
   new aws.ec2.FlowLog(`${name}-flow-logs`, {
-    vpcId: vpc.id,
+    vpcId,
     trafficType: "ALL",
     logDestinationType: "cloud-watch-logs",
     logDestination: flowLogGroup.arn,
@@ -136,53 +144,4 @@ export function createNetwork(
     maxAggregationInterval: 60,
     tags,
   }, opts);
-
-  return { vpcId: vpc.id, privateSubnetIds: privateSubnets.map((s) => s.id), privateRouteTableIds, created: true };
-}
-
-/**
- * VPC endpoints of a created VPC, so AWS API traffic (image pulls, STS, logs) never leaves the VPC: an S3
- * gateway endpoint on the private route tables and interface endpoints admitting 443 from the nodes only.
- */
-export function createVpcEndpoints(
-  scope: ChildScope,
-  settings: ResolvedHardenedClusterSettings,
-  network: ClusterNetwork,
-  nodeSecurityGroupId: pulumi.Input<string>,
-): void {
-  if (!network.created) return;
-  const { name, parent, tags } = scope;
-  const opts = { parent };
-  const endpointSg = new aws.ec2.SecurityGroup(`${name}-vpce`, {
-    vpcId: network.vpcId,
-    description: `VPC interface endpoints of ${settings.clusterName}: 443 from the nodes only`,
-    revokeRulesOnDelete: true,
-    tags: { ...tags, Name: `${settings.clusterName}-vpce` },
-  }, opts);
-  new aws.vpc.SecurityGroupIngressRule(`${name}-vpce-from-nodes-443`, {
-    securityGroupId: endpointSg.id,
-    referencedSecurityGroupId: nodeSecurityGroupId,
-    ipProtocol: "tcp",
-    fromPort: 443,
-    toPort: 443,
-    description: "HTTPS from the nodes",
-  }, opts);
-  new aws.ec2.VpcEndpoint(`${name}-vpce-s3`, {
-    vpcId: network.vpcId,
-    serviceName: `com.amazonaws.${settings.region}.s3`,
-    vpcEndpointType: "Gateway",
-    routeTableIds: network.privateRouteTableIds,
-    tags: { ...tags, Name: `${settings.clusterName}-s3` },
-  }, opts);
-  for (const service of INTERFACE_ENDPOINT_SERVICES) {
-    new aws.ec2.VpcEndpoint(`${name}-vpce-${service.replace(/\./g, "-")}`, {
-      vpcId: network.vpcId,
-      serviceName: `com.amazonaws.${settings.region}.${service}`,
-      vpcEndpointType: "Interface",
-      privateDnsEnabled: true,
-      subnetIds: network.privateSubnetIds,
-      securityGroupIds: [endpointSg.id],
-      tags: { ...tags, Name: `${settings.clusterName}-${service}` },
-    }, opts);
-  }
 }

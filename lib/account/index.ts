@@ -1,0 +1,2 @@
+export { createGuardDuty } from "./guardduty";
+export { createEcrRepositories } from "./ecr";
