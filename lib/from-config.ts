@@ -2,6 +2,7 @@
  * The config-to-props adapters: the one place that maps the parsed, validated config model
  * (`config/`) to the props of the exported components. Pure; the Pulumi program and the tests use it.
  */
+import type { TenantWorkloadIdentityArgs } from "./addons/tenant-workload-identity";
 import type { AddonKey, AddonVersions } from "../config/cluster";
 import { ADDON_NAMES, IDENTITY_PROVIDER_DEFAULTS, NODE_GROUP_DEFAULTS, PINNED_ADDON_VERSIONS, addonPinProblem } from "../config/cluster";
 import { ConfigError } from "../config/errors";
@@ -142,4 +143,23 @@ export function chartObjectsOf(chart: SynthesizedChart): KubernetesObject[] {
     if (!isKubernetesObject(object)) throw new Error(`chart ${chart.name}: object ${index} has no apiVersion, kind or metadata.name`);
     return object;
   });
+}
+
+/** The AWS identities of the stack's tenant workloads (`tenants[].workloadIdentities`), one per service account. */
+export function workloadIdentitiesFromConfig(
+  config: BulwarkConfig,
+  eksClusterName: TenantWorkloadIdentityArgs["eksClusterName"],
+): { readonly name: string; readonly args: TenantWorkloadIdentityArgs }[] {
+  return config.tenants.flatMap((tenant) =>
+    (tenant.workloadIdentities ?? []).map((identity) => ({
+      name: `${config.cluster.name}-${tenant.name}-${identity.name}`,
+      args: {
+        clusterName: config.cluster.name,
+        eksClusterName,
+        namespace: tenant.name,
+        serviceAccount: identity.name,
+        managedPolicyArns: identity.managedPolicyArns,
+      },
+    })),
+  );
 }

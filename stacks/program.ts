@@ -8,7 +8,8 @@ import { synthesizeApp } from "../constructs/synthesize";
 import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
 import { HardenedEksCluster } from "../lib/cluster";
 import type { FromConfigOptions } from "../lib/from-config";
-import { chartObjectsOf, hardenedClusterArgsFromConfig } from "../lib/from-config";
+import { chartObjectsOf, hardenedClusterArgsFromConfig, workloadIdentitiesFromConfig } from "../lib/from-config";
+import { EncryptedStorageClass, LoadBalancerController, TenantWorkloadIdentity } from "../lib/addons";
 import { GatekeeperRelease } from "../lib/gatekeeper/release";
 
 /** What one stack deploys. */
@@ -18,6 +19,9 @@ export interface BulwarkDeployment {
   readonly inCluster?: {
     readonly provider: k8s.Provider;
     readonly gatekeeper: GatekeeperRelease;
+    readonly loadBalancerController: LoadBalancerController;
+    readonly storageClass: EncryptedStorageClass;
+    readonly workloadIdentities: readonly TenantWorkloadIdentity[];
     readonly baselines: readonly Cdk8sChartResources[];
     readonly templates: Cdk8sChartResources;
     readonly constraints: Cdk8sChartResources;
@@ -28,7 +32,8 @@ export interface BulwarkDeployment {
 
 /**
  * The stack program, composition only: the hardened cluster; a Kubernetes provider from its kubeconfig;
- * then Gatekeeper, the tenant baselines, the ConstraintTemplates and, last, the constraints — each layer
+ * the AWS Load Balancer Controller, the encrypted default StorageClass and the tenant workloads' AWS
+ * identities; then Gatekeeper, the tenant baselines, the ConstraintTemplates and, last, the constraints — each layer
  * applied after the one before. Warns (`pulumi.log.warn`) when the Kubernetes version is in EKS extended
  * support or leaves standard support within 90 days.
  */
@@ -56,6 +61,13 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
 
   const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
   const gatekeeper = new GatekeeperRelease(`${name}-gatekeeper`, { provider, exemptNamespaces: config.policy.exemptNamespaces });
+  const loadBalancerController = new LoadBalancerController(
+    `${name}-load-balancer-controller`,
+    { provider, clusterName: name, region: config.region, vpcId: cluster.vpcId, eksClusterName: cluster.clusterName },
+    { dependsOn: [cluster] },
+  );
+  const storageClass = new EncryptedStorageClass(`${name}-storage`, { provider, kmsKeyArn: cluster.keyArns.ebs });
+  const workloadIdentities = workloadIdentitiesFromConfig(config, cluster.clusterName).map((identity) => new TenantWorkloadIdentity(identity.name, identity.args));
   const chart = (id: string) => {
     const found = charts.find((c) => c.name === id);
     if (!found) throw new Error(`deployBulwark: the app has no chart ${id}`);
@@ -74,5 +86,5 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
     provider,
     dependsOn: [templates],
   });
-  return { cluster, inCluster: { provider, gatekeeper, baselines, templates, constraints }, outputs };
+  return { cluster, inCluster: { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, templates, constraints }, outputs };
 }

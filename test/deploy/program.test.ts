@@ -24,20 +24,23 @@ describe("the dev stack program under the mock engine", () => {
   test("registers the hardened cluster, Gatekeeper, every tenant baseline, every template and constraint", () => {
     expect(one(plan, "bulwark:eks:HardenedCluster").name).toBe("bulwark-dev");
     expect(one(plan, "aws:eks/cluster:Cluster").inputs.name).toBe("bulwark-dev");
-    expect(one(plan, "kubernetes:helm.sh/v3:Release").inputs.chart).toBe("gatekeeper");
+    expect(byType(plan, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "gatekeeper"]);
+    expect(one(plan, "bulwark:addons:LoadBalancerController").name).toBe("bulwark-dev-load-balancer-controller");
+    expect((one(plan, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.metadata as { name: string }).name).toBe("gp3-encrypted");
     const namespaces = byType(plan, "kubernetes:core/v1:Namespace").map((r) => (r.inputs.metadata as { name: string }).name);
     expect(namespaces.sort()).toEqual(["payments", "web"]);
     const count = (kind: string) => objects.filter((o) => o.kind === kind).length;
     expect(byType(plan, "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate")).toHaveLength(count("ConstraintTemplate"));
     expect(count("ConstraintTemplate")).toBeGreaterThanOrEqual(20);
     expect(kinds(plan, "constraints.gatekeeper.sh/")).toHaveLength(objects.filter((o) => o.apiVersion.startsWith("constraints.gatekeeper.sh/")).length);
-    // Every synthesized object is deployed: one Kubernetes resource per object.
-    const deployed = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm"));
+    // Every synthesized object is deployed: one Kubernetes resource per object. (The StorageClass is lib's: it
+    // carries the KMS key's ARN, a deploy-time output.)
+    const deployed = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm") && !r.type.startsWith("kubernetes:storage.k8s.io"));
     expect(deployed).toHaveLength(objects.length);
   });
 
   test("applies cluster → Gatekeeper → baselines → templates → constraints", () => {
-    const release = one(plan, "kubernetes:helm.sh/v3:Release");
+    const release = byType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "gatekeeper") as (typeof plan.resources)[number];
     const eks = one(plan, "aws:eks/cluster:Cluster");
     const provider = one(plan, "pulumi:providers:kubernetes");
     const templates = byType(plan, "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate");

@@ -16,9 +16,10 @@ function configWith(edit: (config: Record<string, Record<string, unknown>>) => v
 const risksOf = (config: ReturnType<typeof devConfig>) => acceptedRisks(config, synthesizeApp(buildBulwarkApp(config)));
 
 describe("exceptions and accepted risks", () => {
-  test("the dev stack's only exception is the exempt system namespaces", () => {
+  test("the dev stack's exceptions: the exempt system namespaces, and paid extended support for 1.33", () => {
     expect(risksOf(devConfig())).toEqual([
       { key: "bulwark:policy.exemptNamespaces", risk: expect.stringMatching(/no Gatekeeper constraint/), affects: "gatekeeper-system, kube-node-lease, kube-public, kube-system" },
+      { key: "bulwark:cluster.acceptExtendedSupportCharges", risk: expect.stringMatching(/risk-named/), affects: "bulwark:cluster" },
     ]);
   });
 
@@ -45,6 +46,7 @@ describe("exceptions and accepted risks", () => {
       "bulwark:policy.exemptClusterRoles → vendor-operator",
       "bulwark:policy.enforcementAction(s) → BulwarkImageTags/image-tags",
       "bulwark:cluster.acceptDataLossOnDestroy → bulwark:cluster",
+      "bulwark:cluster.acceptExtendedSupportCharges → bulwark:cluster",
     ]);
   });
 });
