@@ -5,15 +5,19 @@
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { gatekeeperValues } from "../../lib/gatekeeper/release";
+import { GATEKEEPER_CHART, gatekeeperValues } from "../../lib/gatekeeper/release";
 import { loadStackFile } from "../../config/load";
 import type { Cluster } from "./cluster";
 import { freePort } from "./cluster";
 import { httpGetStatus, waitFor } from "./client";
-import { REPO_ROOT } from "./manifests";
+import { pinnedVersion, REPO_ROOT } from "./manifests";
 
-/** The Gatekeeper version the blueprint installs (read from versions.env by tools.sh; the chart pins the same). */
-export const GATEKEEPER_NAMESPACE = "gatekeeper-system";
+/** The chart's namespace (lib/gatekeeper/release.ts GATEKEEPER_CHART.namespace). */
+export const GATEKEEPER_NAMESPACE = GATEKEEPER_CHART.namespace;
+/** The Pod the manager believes it runs in. */
+const GATEKEEPER_POD = "gatekeeper-conformance";
+/** The pinned Gatekeeper version (conformance/versions.env). */
+export const GATEKEEPER_VERSION = pinnedVersion("GATEKEEPER_VERSION");
 
 /** A running manager. */
 export interface GatekeeperSession {
@@ -55,7 +59,14 @@ export function blueprintValues(): Record<string, unknown> {
 
 /** Starts the manager and waits (bounded) for its readiness endpoint. */
 export async function startGatekeeper(cluster: Cluster, binary: string, log: (line: string) => void, timeoutMs = 120_000): Promise<GatekeeperSession> {
-  await cluster.client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: GATEKEEPER_NAMESPACE } }, { dryRun: false });
+  const client = cluster.client;
+  await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: GATEKEEPER_NAMESPACE } }, { dryRun: false });
+  await client.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: GATEKEEPER_NAMESPACE } }, { dryRun: false });
+  // Gatekeeper owns its status objects by its own Pod (POD_NAME): the object must exist, though no kubelet runs it.
+  await client.apply(
+    { apiVersion: "v1", kind: "Pod", metadata: { name: GATEKEEPER_POD, namespace: GATEKEEPER_NAMESPACE }, spec: { containers: [{ name: "manager", image: `openpolicyagent/gatekeeper:${GATEKEEPER_VERSION}` }] } },
+    { dryRun: false },
+  );
   const certDir = join(cluster.dir, "gatekeeper-certs");
   mkdirSync(certDir, { recursive: true });
   copyFileSync(cluster.pki.servingCert, join(certDir, "tls.crt"));
@@ -67,7 +78,7 @@ export async function startGatekeeper(cluster: Cluster, binary: string, log: (li
     ...process.env,
     KUBECONFIG: cluster.kubeconfig,
     POD_NAMESPACE: GATEKEEPER_NAMESPACE,
-    POD_NAME: "gatekeeper-conformance",
+    POD_NAME: GATEKEEPER_POD,
   });
   const webhookUrl = `https://127.0.0.1:${ports.webhook}/v1/admit`;
   try {

@@ -5,7 +5,6 @@
  * API server's verdict (PSA, generated VAPs, Gatekeeper's webhook, in that order) is compared with `check`'s.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { loadStackFile } from "../../config/load";
 import { createChecker } from "../../constructs/gatekeeper/check";
 import type { Disagreement, JudgeResult } from "../judge";
@@ -13,6 +12,7 @@ import type { Cluster } from "./cluster";
 import type { KubeClient } from "./client";
 import { messageOf, waitFor } from "./client";
 import type { GatekeeperSession } from "./gatekeeper-process";
+import { GATEKEEPER_VERSION } from "./gatekeeper-process";
 import { REPO_ROOT } from "./manifests";
 import type { SynthDocument } from "./manifests";
 import type { NotJudged } from "./pod-security";
@@ -21,17 +21,7 @@ import { pssSampleCases } from "./psa-cases";
 import { admissionVerdict, vapProblems } from "./verdicts";
 
 export type { GatekeeperSession } from "./gatekeeper-process";
-export { startGatekeeper } from "./gatekeeper-process";
-
-/** A `KEY=value` of conformance/versions.env. */
-export function pinnedVersion(key: string): string {
-  const text = readFileSync(join(REPO_ROOT, "conformance", "versions.env"), "utf8");
-  const line = text.split("\n").find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`conformance/versions.env has no ${key}=`);
-  return line.slice(key.length + 1).trim();
-}
-
-export const GATEKEEPER_VERSION = pinnedVersion("GATEKEEPER_VERSION");
+export { GATEKEEPER_VERSION, startGatekeeper } from "./gatekeeper-process";
 
 const isTemplate = (d: SynthDocument): boolean => String(d.object.apiVersion).startsWith("templates.gatekeeper.sh/") || d.object.kind === "ExpansionTemplate";
 const isConstraint = (d: SynthDocument): boolean => String(d.object.apiVersion).startsWith("constraints.gatekeeper.sh/");

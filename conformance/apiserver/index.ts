@@ -55,8 +55,10 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
     gatekeeper = await startGatekeeper(cluster, tools.gatekeeper, log);
     await applyTemplates(cluster.client, devDocs);
   } catch (error) {
-    gatekeeperError = error;
-    log(`conformance/apiserver: Gatekeeper did not start: ${error instanceof Error ? error.message : String(error)}`);
+    const tail = gatekeeper ? `\ngatekeeper log:\n${cluster.logTail("gatekeeper", 40)}` : "";
+    gatekeeperError = new Error(`${error instanceof Error ? error.message : String(error)}${tail}`);
+    gatekeeper = undefined;
+    log(`conformance/apiserver: Gatekeeper did not start: ${(gatekeeperError as Error).message}`);
   }
   const timed = async <T extends JudgeResult>(name: string, run: () => Promise<T>): Promise<T | JudgeResult> => {
     const started = Date.now();

@@ -10,6 +10,14 @@ import { synthStack } from "../../stacks/synth";
 /** The repository root. */
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
+/** A `KEY=value` of conformance/versions.env (the one file every pinned engine version is in). */
+export function pinnedVersion(key: string): string {
+  const text = readFileSync(join(REPO_ROOT, "conformance", "versions.env"), "utf8");
+  const line = text.split("\n").find((l) => l.startsWith(`${key}=`));
+  if (!line) throw new Error(`conformance/versions.env has no ${key}=`);
+  return line.slice(key.length + 1).trim();
+}
+
 /** One YAML document of a synthesized file: its exact text (what the server parses) and its parsed value. */
 export interface SynthDocument {
   /** `<file>#<document>` with the file relative to the output directory. */
