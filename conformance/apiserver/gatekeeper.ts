@@ -18,7 +18,7 @@ import type { SynthDocument } from "./manifests";
 import type { NotJudged } from "./pod-security";
 import type { PsaCase } from "./psa-cases";
 import { pssSampleCases } from "./psa-cases";
-import { admissionVerdict, vapProblems } from "./verdicts";
+import { admissionVerdict, deniedConstraints, vapProblems } from "./verdicts";
 
 export type { GatekeeperSession } from "./gatekeeper-process";
 export { GATEKEEPER_VERSION, startGatekeeper } from "./gatekeeper-process";
@@ -135,10 +135,14 @@ export async function runGatekeeperJudge(
     const placed = client.collectionPath(sample.object)?.includes("/namespaces/") ? { ...sample.object, metadata: { ...meta, namespace } } : sample.object;
     const denials = checker.checkObject(placed, labels).filter((v) => v.enforcementAction === "deny");
     const checkDenies = denials.length > 0;
-    if ((server.kind === "denied") === checkDenies && server.kind !== "error") continue;
+    const named = deniedConstraints(server);
+    const ours = new Set(denials.map((d) => d.policy.slice(d.policy.indexOf("/") + 1)));
+    // Same verdict, and every constraint the server names as denying is one check denies by too.
+    const attributed = named.every((name) => ours.has(name));
+    if ((server.kind === "denied") === checkDenies && server.kind !== "error" && attributed) continue;
     disagreements.push({
       case: sample.id,
-      detail: `API server: ${server.kind}${server.message ? ` (${server.by}: ${server.message.slice(0, 300)})` : ""}; check: ${checkDenies ? `denied by ${denials.map((d) => d.policy).join(", ")}` : "allowed"}`,
+      detail: `API server: ${server.kind}${server.message ? ` (${server.by ?? "no admission step named"}: ${server.message.slice(0, 300)})` : ""}; check: ${checkDenies ? `denied by ${denials.map((d) => d.policy).join(", ")}` : "allowed"}`,
       object: sample.object,
     });
   }

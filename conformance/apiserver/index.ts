@@ -65,6 +65,9 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
     try {
       const result = await run();
       log(`conformance/apiserver: ${name}: ${result.cases} cases, ${result.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const notJudged = (result as { notJudged?: readonly { case: string; reason: string }[] }).notJudged ?? [];
+      // Objects the API server rejects as invalid never reach admission: listed, not counted as cases.
+      for (const n of notJudged) log(`  not judged (invalid before admission): ${n.case}: ${n.reason.slice(0, 160)}`);
       return result;
     } catch (error) {
       log(`conformance/apiserver: ${name} could not run: ${error instanceof Error ? error.message : String(error)}`);

@@ -18,12 +18,29 @@ export interface AdmissionVerdict {
  */
 export function admissionVerdict(status: number, message: string): AdmissionVerdict {
   if ((status >= 200 && status < 300) || status === 409) return { kind: "allowed", message: "" };
-  if (status === 422 && !/denied request|admission webhook/.test(message)) return { kind: "invalid", message };
+  // A VAP denial is a 422 ("<resource> \"x\" is forbidden: ValidatingAdmissionPolicy ..."): match the steps first.
   if (message.includes("violates PodSecurity")) return { kind: "denied", by: "PodSecurity", message };
-  if (/^ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request/.test(message)) return { kind: "denied", by: "ValidatingAdmissionPolicy", message };
+  if (/ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request/.test(message)) return { kind: "denied", by: "ValidatingAdmissionPolicy", message };
   if (message.includes('admission webhook "validation.gatekeeper.sh" denied the request')) return { kind: "denied", by: "Gatekeeper webhook", message };
+  if (status === 422) return { kind: "invalid", message };
   if (status === 403 || status === 400) return { kind: "denied", by: "other admission", message };
   return { kind: "error", message: `HTTP ${status} ${message}` };
+}
+
+/**
+ * The constraints a denial names: the binding of a generated VAP (`gatekeeper-<constraint>`, the first that
+ * denied), or every `[<constraint>]` of Gatekeeper's webhook message (it lists them all). Empty otherwise.
+ */
+export function deniedConstraints(verdict: AdmissionVerdict): string[] {
+  if (verdict.by === "ValidatingAdmissionPolicy") {
+    const binding = /with binding 'gatekeeper-([^']+)' denied request/.exec(verdict.message);
+    return binding ? [binding[1]] : [];
+  }
+  if (verdict.by === "Gatekeeper webhook") {
+    const body = verdict.message.slice(verdict.message.indexOf("denied the request:"));
+    return [...new Set([...body.matchAll(/\[([a-z0-9.-]+)\]/g)].map((m) => m[1]))].sort();
+  }
+  return [];
 }
 
 /**
