@@ -206,7 +206,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   } catch (error) {
     const tail = `etcd log:\n${cluster.logTail("etcd", 15)}\nkube-apiserver log:\n${cluster.logTail("kube-apiserver", 30)}`;
     await cluster.stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`, { cause: error });
   }
 }
 

@@ -87,7 +87,7 @@ export async function startGatekeeper(cluster: Cluster, binary: string, log: (li
       return (await httpGetStatus(`http://127.0.0.1:${ports.health}/readyz`)) === 200;
     }, 500);
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\ngatekeeper log:\n${cluster.logTail("gatekeeper", 30)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\ngatekeeper log:\n${cluster.logTail("gatekeeper", 30)}`, { cause: error });
   }
   log(`conformance/apiserver: Gatekeeper manager ready, webhook ${webhookUrl}`);
   return { webhookUrl, values };
