@@ -80,6 +80,13 @@ export function psaVerdict(status: number, message: string, warnings: readonly s
 export interface PsaCase {
   readonly id: string;
   readonly object: Record<string, unknown>;
+  /** The suite expects a violation of its policy (with the suite's default `samples/constraint.yaml`). */
+  readonly expectDenied?: boolean;
+}
+
+/** A gator assertion's `violations`: "yes", true (YAML 1.1 `yes`) or a positive count expects a violation. */
+export function expectsViolation(violations: unknown): boolean {
+  return violations === "yes" || violations === true || (typeof violations === "number" && violations > 0);
 }
 
 /**
@@ -130,13 +137,20 @@ export function fixtureCases(dir: string, newestVersion: string): PsaCase[] {
 
 /** The objects every case of a policy's suite.yaml names (`tests[].cases[].object`), each file once. */
 export function suiteSampleCases(policyDir: string, policy: string): PsaCase[] {
-  const suite = parseAllDocuments(readFileSync(join(policyDir, "suite.yaml"), "utf8"))[0]?.toJS() as
-    | { tests?: { cases?: { object?: string }[] }[] }
-    | undefined;
-  const files = [...new Set((suite?.tests ?? []).flatMap((t) => (t.cases ?? []).map((c) => c.object)).filter((f): f is string => typeof f === "string"))].sort();
-  return files.flatMap((f) =>
+  type Suite = { tests?: { constraint?: string; cases?: { object?: string; assertions?: { violations?: unknown }[] }[] }[] };
+  const suite = parseAllDocuments(readFileSync(join(policyDir, "suite.yaml"), "utf8"))[0]?.toJS() as Suite | undefined;
+  const expected = new Map<string, boolean>();
+  for (const test of suite?.tests ?? []) {
+    for (const c of test.cases ?? []) {
+      if (typeof c.object !== "string") continue;
+      // Only the default constraint's expectations carry over to the stack's constraint; variants differ.
+      const denied = test.constraint === "samples/constraint.yaml" && (c.assertions ?? []).some((a) => expectsViolation(a.violations));
+      expected.set(c.object, (expected.get(c.object) ?? false) || denied);
+    }
+  }
+  return [...expected.keys()].sort().flatMap((f) =>
     parseAllDocuments(readFileSync(join(policyDir, f), "utf8"))
-      .map((doc, i) => ({ id: `samples/${policy}/${f.replace(/^samples\//, "")}#${i + 1}`, object: doc.toJS() as Record<string, unknown> }))
+      .map((doc, i) => ({ id: `samples/${policy}/${f.replace(/^samples\//, "")}#${i + 1}`, object: doc.toJS() as Record<string, unknown>, expectDenied: expected.get(f) === true }))
       .filter((c) => c.object !== null),
   );
 }
