@@ -172,3 +172,24 @@ export function httpGetStatus(url: string): Promise<number> {
     req.on("error", reject);
   });
 }
+
+let ephemeralSerial = 0;
+
+/**
+ * Dry-run create, except for a Pod with `ephemeralContainers`, which the API only accepts through the
+ * `ephemeralcontainers` subresource (as `kubectl debug` adds them): the Pod without them is created for real
+ * (admission judges that part), then the subresource update carrying them is sent with `dryRun=All`.
+ */
+export async function dryRunAdmit(client: KubeClient, object: KubeObject, namespace: string): Promise<ApiResponse> {
+  const spec = object.spec as { ephemeralContainers?: unknown[] } | undefined;
+  if (object.kind !== "Pod" || object.apiVersion !== "v1" || !spec?.ephemeralContainers?.length) {
+    return client.create(object, { dryRun: true, namespace });
+  }
+  const name = `${String(object.metadata?.name ?? "pod")}-eph${++ephemeralSerial}`;
+  const { ephemeralContainers, ...baseSpec } = spec;
+  const base = await client.create({ ...object, metadata: { ...object.metadata, name, namespace }, spec: baseSpec }, { dryRun: false, namespace });
+  if (base.status < 200 || base.status >= 300) return base;
+  const pods = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+  const withEphemeral = { ...base.body, spec: { ...(base.body.spec as object), ephemeralContainers } };
+  return client.send("PUT", `${pods}/ephemeralcontainers?dryRun=All&fieldValidation=Strict`, withEphemeral);
+}

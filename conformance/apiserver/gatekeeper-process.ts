@@ -3,8 +3,9 @@
  * served on 127.0.0.1 with the run's serving certificate (cert rotation off), health on loopback, no listening
  * metrics exporter, and the flags the blueprint's Helm values set (lib/gatekeeper/release.ts gatekeeperValues).
  */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { GATEKEEPER_CHART, gatekeeperValues } from "../../lib/gatekeeper/release";
 import { loadStackFile } from "../../config/load";
 import type { Cluster } from "./cluster";
@@ -25,6 +26,16 @@ export interface GatekeeperSession {
   readonly webhookUrl: string;
   /** The chart values the flags came from (failure policy, timeout, exempt namespaces). */
   readonly values: Record<string, unknown>;
+  /** The chart's default `validatingWebhookSubResources` (pods/ephemeralcontainers, pods/exec, …). */
+  readonly webhookSubResources: readonly string[];
+}
+
+/** The chart's default webhook subresources, read from its values.yaml in the module. */
+export function chartWebhookSubResources(moduleDir: string): string[] {
+  const values = parse(readFileSync(join(moduleDir, "charts", "gatekeeper", "values.yaml"), "utf8")) as { validatingWebhookSubResources?: unknown };
+  const list = values.validatingWebhookSubResources;
+  if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) throw new Error(`${moduleDir}/charts/gatekeeper/values.yaml: validatingWebhookSubResources is not a list of strings`);
+  return list;
 }
 
 /** The manager's flags for the blueprint's chart values (the chart's controller-manager Deployment args). */
@@ -58,7 +69,7 @@ export function blueprintValues(): Record<string, unknown> {
 }
 
 /** Starts the manager and waits (bounded) for its readiness endpoint. */
-export async function startGatekeeper(cluster: Cluster, binary: string, log: (line: string) => void, timeoutMs = 120_000): Promise<GatekeeperSession> {
+export async function startGatekeeper(cluster: Cluster, binary: string, moduleDir: string, log: (line: string) => void, timeoutMs = 120_000): Promise<GatekeeperSession> {
   const client = cluster.client;
   await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: GATEKEEPER_NAMESPACE } }, { dryRun: false });
   await client.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: GATEKEEPER_NAMESPACE } }, { dryRun: false });
@@ -90,5 +101,5 @@ export async function startGatekeeper(cluster: Cluster, binary: string, log: (li
     throw new Error(`${error instanceof Error ? error.message : String(error)}\ngatekeeper log:\n${cluster.logTail("gatekeeper", 30)}`, { cause: error });
   }
   log(`conformance/apiserver: Gatekeeper manager ready, webhook ${webhookUrl}`);
-  return { webhookUrl, values };
+  return { webhookUrl, values, webhookSubResources: chartWebhookSubResources(moduleDir) };
 }

@@ -2,7 +2,9 @@
  * Judge `gatekeeper-admission`: the Gatekeeper manager against the loopback API server. Templates (applied
  * before the other judges, see {@link applyTemplates}) become constraint CRDs and ValidatingAdmissionPolicies;
  * then the webhook is registered by URL, the constraints applied, and every suite sample dry-run created. The
- * API server's verdict (PSA, generated VAPs, Gatekeeper's webhook, in that order) is compared with `check`'s.
+ * API server's verdict (PSA, generated VAPs, Gatekeeper's webhook, in that order) is compared with `check`'s,
+ * and with the suite's expectation. Each template must have its generated ValidatingAdmissionPolicy and each
+ * constraint its binding, as the blueprint's values (defaultCreateVAP*) promise.
  */
 import { readFileSync } from "node:fs";
 import { loadStackFile } from "../../config/load";
@@ -10,7 +12,7 @@ import { createChecker } from "../../constructs/gatekeeper/check";
 import type { Disagreement, JudgeResult } from "../judge";
 import type { Cluster } from "./cluster";
 import type { KubeClient } from "./client";
-import { messageOf, waitFor } from "./client";
+import { dryRunAdmit, messageOf, waitFor } from "./client";
 import type { GatekeeperSession } from "./gatekeeper-process";
 import { GATEKEEPER_VERSION } from "./gatekeeper-process";
 import { REPO_ROOT } from "./manifests";
@@ -63,7 +65,7 @@ function webhookConfiguration(cluster: Cluster, session: GatekeeperSession): Rec
             { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["gatekeeper-system"] },
           ],
         },
-        rules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["*"], scope: "*" }],
+        rules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["*", ...session.webhookSubResources], scope: "*" }],
       },
     ],
   };
@@ -117,7 +119,8 @@ export async function runGatekeeperJudge(
     if (res.status >= 300) throw new Error(`applying ${doc.id}: HTTP ${res.status} ${messageOf(res)}`);
   }
   await waitForConstraints(client, constraints);
-  const vap = await vapProblems(client, docs.filter((d) => d.object.kind === "ConstraintTemplate"), constraints);
+  const templates = docs.filter((d) => d.object.kind === "ConstraintTemplate");
+  const vap = await vapProblems(client, templates, constraints);
   for (const line of vap) log(`conformance/apiserver: VAP: ${line}`);
   const checker = createChecker({ config: loadStackFile("dev", REPO_ROOT) });
   const labels = await namespaceLabels(client);
@@ -126,7 +129,7 @@ export async function runGatekeeperJudge(
   for (const sample of samples) {
     const meta = (sample.object.metadata ?? {}) as { namespace?: string };
     const namespace = meta.namespace ?? "default";
-    const res = await client.create(sample.object, { dryRun: true, namespace });
+    const res = await dryRunAdmit(client, sample.object, namespace);
     const server = admissionVerdict(res.status, messageOf(res));
     if (server.kind === "invalid") {
       notJudged.push({ case: sample.id, reason: server.message });
@@ -148,6 +151,8 @@ export async function runGatekeeperJudge(
       object: sample.object,
     });
   }
-  const cases = samples.length - notJudged.length;
+  // release.ts relies on the generated VAPs enforcing inside the API server: a template without one is a failure.
+  for (const line of vap) disagreements.push({ case: `VAP ${line.slice(0, line.indexOf(":"))}`, detail: line });
+  const cases = samples.length - notJudged.length + templates.length + constraints.length;
   return { name: "gatekeeper-admission", version: `gatekeeper ${GATEKEEPER_VERSION}`, cases, passed: cases - disagreements.length, failed: disagreements.length, disagreements, notJudged, vap };
 }

@@ -52,7 +52,7 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
     if (!tools["gatekeeper-module"]) throw new Error("the gatekeeper/v3 module was not downloaded (conformance/apiserver/tools.sh gatekeeper-module)");
     await applyCrds(cluster.client, gatekeeperCrdDocuments(tools["gatekeeper-module"]));
     if (!tools.gatekeeper) throw new Error(`the Gatekeeper manager was not built: ${tools.gatekeeperBuildError ?? "conformance/apiserver/tools.sh gatekeeper"}`);
-    gatekeeper = await startGatekeeper(cluster, tools.gatekeeper, log);
+    gatekeeper = await startGatekeeper(cluster, tools.gatekeeper, tools["gatekeeper-module"], log);
     await applyTemplates(cluster.client, devDocs);
   } catch (error) {
     const tail = gatekeeper ? `\ngatekeeper log:\n${cluster.logTail("gatekeeper", 40)}` : "";

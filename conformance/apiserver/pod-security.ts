@@ -12,7 +12,7 @@ import type { Checker } from "../../constructs/gatekeeper/check";
 import { createChecker } from "../../constructs/gatekeeper/check";
 import type { Disagreement, JudgeResult } from "../judge";
 import type { KubeClient } from "./client";
-import { messageOf } from "./client";
+import { dryRunAdmit, messageOf } from "./client";
 import { REPO_ROOT } from "./manifests";
 import type { PsaCase, PssLevel } from "./psa-cases";
 import { blueprintNamespaceLabels, findFixturesDir, fixtureCases, judgeableVersions, placeIn, PSS_LEVELS, psaNamespaceName, psaVerdict, pssSampleCases } from "./psa-cases";
@@ -46,7 +46,7 @@ export interface NotJudged {
 async function judgeCase(client: KubeClient, run: LevelRun, testCase: PsaCase, notJudged: NotJudged[]): Promise<Disagreement | undefined> {
   const isPod = testCase.object.kind === "Pod" && testCase.object.apiVersion === "v1";
   const object = placeIn(testCase.object, run.namespace);
-  const res = await client.create(object, { dryRun: true, namespace: run.namespace });
+  const res = await dryRunAdmit(client, object, run.namespace);
   const psa = psaVerdict(res.status, messageOf(res), res.warnings, !isPod);
   const denials = run.checker
     .checkObject(object, new Map([[run.namespace, run.labels]]))
