@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { loadStackFile } from "../../config/load";
 import { gatekeeperValues } from "../../lib/gatekeeper/release";
 import { managerFlags } from "../../conformance/apiserver/gatekeeper-process";
-import { generatedTenantName, splitYamlDocuments, writeManyTenantStack } from "../../conformance/apiserver/manifests";
+import { generatedTenantName, pinnedVersion, splitYamlDocuments, writeManyTenantStack } from "../../conformance/apiserver/manifests";
+import { GATEKEEPER_CHART } from "../../lib/gatekeeper/release";
 import {
   blueprintNamespaceLabels,
   expectsViolation,
@@ -17,7 +18,15 @@ import {
   suiteSampleCases,
 } from "../../conformance/apiserver/psa-cases";
 import { admissionVerdict, deniedConstraints } from "../../conformance/apiserver/verdicts";
-import { REPO_ROOT } from "../support/repo";
+import { devConfig, REPO_ROOT } from "../support/repo";
+
+describe("conformance/versions.env pins what the blueprint deploys", () => {
+  it("Gatekeeper at the chart version, kube-apiserver at the dev cluster's minor", () => {
+    expect(pinnedVersion("GATEKEEPER_VERSION")).toBe(`v${GATEKEEPER_CHART.version}`);
+    expect(pinnedVersion("KUBERNETES_VERSION")).toMatch(new RegExp(`^v${devConfig().cluster.kubernetesVersion.replace(".", "\\.")}\\.\\d+$`));
+    expect(() => pinnedVersion("NO_SUCH_KEY")).toThrow(/has no NO_SUCH_KEY=/);
+  });
+});
 
 describe("Pod Security version and label mapping", () => {
   it("judges v1.30 up to the server's own minor only", () => {
