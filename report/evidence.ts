@@ -1,42 +1,9 @@
-/** Builds the evidence context of one stack and the accessors the predicates share. */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { loadStackFile } from "../config/load";
-import { buildBulwarkApp } from "../constructs/app";
-import { POLICIES_DIR } from "../constructs/gatekeeper/policy";
-import { runSuite } from "../constructs/gatekeeper/engine/suite";
+/** The accessors the evidence predicates share (the context itself is built by `stacks/report.ts`). */
 import type { SynthesizedChart } from "../constructs/synthesize";
-import { synthesizeApp } from "../constructs/synthesize";
 import type { PlannedResource } from "../lib/plan/engine";
-import { planStack } from "../stacks/plan";
-import type { EvidenceContext, SuiteSummary } from "./types";
+import type { EvidenceContext } from "./types";
 
 export type K8sObject = Record<string, unknown>;
-
-/** Runs every policy folder's suite through the offline engine (the same runner test/gatekeeper uses). */
-export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, SuiteSummary> {
-  const suites: Record<string, SuiteSummary> = {};
-  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const folder of folders) {
-    const file = join(dir, folder, "suite.yaml");
-    if (!existsSync(file)) continue;
-    try {
-      const results = runSuite(file);
-      suites[folder] = { cases: results.length, failures: results.flatMap((r) => r.failures.map((f) => `${r.test}/${r.name}: ${f}`)) };
-    } catch (error) {
-      suites[folder] = { cases: 0, failures: [`suite cannot run: ${(error as Error).message}`] };
-    }
-  }
-  return suites;
-}
-
-/** Plans, synthesizes and runs the policy suites for `stack`: the whole input of the report. */
-export async function collectEvidence(stack: string, projectDir = "."): Promise<EvidenceContext> {
-  const config = loadStackFile(stack, projectDir);
-  const plan = await planStack(stack, projectDir);
-  const charts = synthesizeApp(buildBulwarkApp(config));
-  return { config, plan, charts, suites: runPolicySuites() };
-}
 
 /** Planned resources of one Pulumi type token, e.g. `aws:eks/cluster:Cluster`. */
 export function resources(ctx: EvidenceContext, type: string): PlannedResource[] {

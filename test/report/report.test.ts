@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { loadPolicies } from "../../constructs/gatekeeper/policy";
 import type { PlannedResource } from "../../lib/plan/engine";
 import { catalogPolicyIds, CONTROLS } from "../../report/catalog";
-import { collectEvidence } from "../../report/evidence";
 import type { ControlResult } from "../../report/evaluate";
 import { evaluateControls } from "../../report/evaluate";
-import { buildReport, toJson, toMarkdown, writeReport } from "../../report";
+import { buildReport, toJson, toMarkdown } from "../../report";
 import type { EvidenceContext } from "../../report/types";
 import { CHECKLIST_ITEMS } from "../../report/types";
+import { collectEvidence, writeReport } from "../../stacks/report";
 import { REPO_ROOT } from "../support/repo";
 
 type Obj = Record<string, unknown>;
