@@ -3,9 +3,10 @@
  * Pure over its input (config, plan, synthesized charts, policy suite results): `stacks/report.ts` plans,
  * synthesizes, runs the suites and writes the files.
  */
-import { allObjects, field, resources } from "./evidence";
+import { allObjects } from "./evidence";
 import { evaluateControls, summarize } from "./evaluate";
 import { analyzeNetwork } from "./network";
+import { planResources } from "./plan-view";
 import { analyzeRbac } from "./rbac";
 import type { ReportData } from "./render";
 import type { EvidenceContext } from "./types";
@@ -19,7 +20,7 @@ export type { EvidenceContext, SuiteSummary } from "./types";
 /** Builds the report from an evidence context (pure: the same context gives the same report). */
 export function buildReport(ctx: EvidenceContext): ReportData {
   const results = evaluateControls(ctx);
-  const vpcCidr = field(resources(ctx, "aws:ec2/vpc:Vpc")[0]?.inputs, "cidrBlock");
+  const vpcCidr = planResources(ctx.plan, "aws:ec2/vpc:Vpc")[0]?.inputs.cidrBlock;
   return {
     stack: ctx.plan.stack,
     cluster: { name: ctx.config.cluster.name, kubernetesVersion: ctx.config.cluster.kubernetesVersion, region: ctx.config.region, tenants: ctx.config.tenants.map((t) => t.name).sort() },
