@@ -85,6 +85,14 @@ export interface CheckOutcome {
   readonly detail?: string;
 }
 
+/** A jest test: its file and its title path (`describe › it`, each-table titles as written, e.g. `%s`). */
+export interface TestRef {
+  /** Repository-relative test file. */
+  readonly file: string;
+  /** The test's full title as jest prints it, describe blocks joined by ` › `. */
+  readonly name: string;
+}
+
 /** One catalog entry. */
 export interface Control {
   /** Stable id, e.g. `AWS-SECRETS-KMS`. */
@@ -93,8 +101,8 @@ export interface Control {
   readonly layer: Layer;
   readonly sources: ControlSources;
   readonly enforcement: Enforcement;
-  /** The test file (repository-relative) that fails when the control is removed; none for organizational. */
-  readonly test?: string;
+  /** The test that fails when the control is removed; none for organizational. @default none */
+  readonly test?: TestRef;
   /** The evidence predicate; none for organizational guidance, which is never counted as enforced. */
   readonly check?: (ctx: EvidenceContext) => CheckOutcome;
 }

@@ -8,7 +8,7 @@ import { BP, control, eksCluster, missing, NSA, ok, partial, ref, requireAll, T_
 export const awsClusterControls: Control[] = [
   control(
     { id: "AWS-API-PRIVATE", title: "Kubernetes API endpoint is private (no public access, or only from listed CIDRs)", layer: "aws", checklist: "restrict API access", nsa: NSA.controlPlane, cis: "5.4.2 Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled", bp: BP.infra },
-    "resource", "aws:eks/cluster:Cluster vpcConfig", T_CLUSTER,
+    "resource", "aws:eks/cluster:Cluster vpcConfig", { file: T_CLUSTER, name: "control plane endpoint › private access on, public access off by default" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -25,7 +25,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-API-FIREWALL", title: "Control-plane security group admits 443 only from the nodes and admin networks", layer: "aws", checklist: "restrict API access", nsa: NSA.controlPlane, cis: "5.4.1 Restrict Access to the Control Plane Endpoint", bp: BP.infra },
-    "resource", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", T_CLUSTER,
+    "resource", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { file: T_CLUSTER, name: "firewalled control plane › the cluster security group admits 443 only from the node SG and the configured admin CIDRs and SGs" },
     (ctx) => {
       const sg = asArray(eksCluster(ctx)?.inputs.vpcConfig?.securityGroupIds).map(String)[0];
       if (!sg) return missing("the cluster has no control-plane security group");
@@ -39,7 +39,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-SECRETS-ENCRYPTION", title: "Kubernetes Secrets envelope-encrypted with a customer-managed KMS key that rotates", layer: "aws", checklist: "encrypt data at rest and rotate keys", nsa: NSA.encryption, cis: "5.3.1 Ensure Kubernetes Secrets are encrypted using Customer Master Keys (CMKs) managed in AWS KMS", bp: BP.encryption },
-    "resource", "aws:eks/cluster:Cluster encryptionConfig + aws:kms/key:Key", T_CLUSTER,
+    "resource", "aws:eks/cluster:Cluster encryptionConfig + aws:kms/key:Key", { file: T_CLUSTER, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -56,7 +56,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-KMS-ROTATION", title: "Every KMS key rotates automatically and cannot lock out its account", layer: "aws", checklist: "encrypt data at rest and rotate keys", nsa: NSA.encryption, bp: BP.encryption },
-    "resource", "aws:kms/key:Key", T_CLUSTER,
+    "resource", "aws:kms/key:Key", { file: T_CLUSTER, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
     (ctx) => {
       const keys = planResources(ctx.plan, "aws:kms/key:Key");
       if (keys.length === 0) return missing("no KMS keys in the plan");
@@ -69,7 +69,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-KMS-PROTECTED", title: "KMS keys, the cluster and its audit log group are protected from deletion", layer: "aws", checklist: "encrypt data at rest and rotate keys", bp: BP.encryption },
-    "resource", "Pulumi protect + deletionProtection", T_CLUSTER,
+    "resource", "Pulumi protect + deletionProtection", { file: T_CLUSTER, name: "version and safety › the cluster, the KMS keys and the audit log group are protected and retained on delete" },
     (ctx) => {
       const c = eksCluster(ctx);
       const keys = planResources(ctx.plan, "aws:kms/key:Key");
@@ -83,7 +83,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-AUDIT-LOGS", title: "All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) enabled", layer: "aws", checklist: "audit logging", nsa: NSA.logging, cis: "2.1.1 Enable audit Logs", bp: BP.detective },
-    "resource", "aws:eks/cluster:Cluster enabledClusterLogTypes", T_CLUSTER,
+    "resource", "aws:eks/cluster:Cluster enabledClusterLogTypes", { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -96,7 +96,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-AUDIT-LOG-GROUP", title: "Control-plane logs kept in a KMS-encrypted log group for at least 365 days", layer: "aws", checklist: "audit logging", nsa: NSA.logging, bp: BP.detective },
-    "resource", "aws:cloudwatch/logGroup:LogGroup", T_CLUSTER,
+    "resource", "aws:cloudwatch/logGroup:LogGroup", { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
     (ctx) => {
       const name = `/aws/eks/${ctx.config.cluster.name}/cluster`;
       const group = planResources(ctx.plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === name);
@@ -110,7 +110,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-FLOW-LOGS", title: "VPC flow logs capture ALL traffic", layer: "aws", checklist: "audit logging", nsa: NSA.threat, bp: BP.detective },
-    "resource", "aws:ec2/flowLog:FlowLog", T_CLUSTER,
+    "resource", "aws:ec2/flowLog:FlowLog", { file: T_CLUSTER, name: "network › a created VPC has flow logs of all traffic to a KMS-encrypted log group; its default SG is emptied" },
     (ctx) => {
       const logs = planResources(ctx.plan, "aws:ec2/flowLog:FlowLog");
       if (logs.length === 0) return missing("no VPC flow log in the plan");
@@ -119,7 +119,7 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-GUARDDUTY", title: "GuardDuty EKS audit-log and runtime monitoring enabled", layer: "aws", checklist: "audit logging", nsa: NSA.threat, bp: BP.detective },
-    "resource", "aws:guardduty/detectorFeature:DetectorFeature", T_CLUSTER,
+    "resource", "aws:guardduty/detectorFeature:DetectorFeature", { file: T_CLUSTER, name: "optional controls › GuardDuty: EKS audit-log and runtime monitoring with the managed agent" },
     (ctx) => {
       const features = planResources(ctx.plan, "aws:guardduty/detectorFeature:DetectorFeature");
       const enabled = (name: string) => features.find((f) => f.inputs.name === name && f.inputs.status === "ENABLED");
@@ -135,7 +135,7 @@ export const awsClusterControls: Control[] = [
 export const awsLifecycleControls: Control[] = [
   control(
     { id: "AWS-VERSION-SUPPORTED", title: "Kubernetes version pinned, in standard support, the same on control plane and nodes", layer: "aws", checklist: "keeping Kubernetes up to date", nsa: NSA.upgrading, bp: BP.infra },
-    "resource", "aws:eks/cluster:Cluster version + aws:eks/nodeGroup:NodeGroup version", T_CLUSTER,
+    "resource", "aws:eks/cluster:Cluster version + aws:eks/nodeGroup:NodeGroup version", { file: T_CLUSTER, name: "version and safety › upgrade policy STANDARD and EKS deletion protection by default" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -149,7 +149,7 @@ export const awsLifecycleControls: Control[] = [
   ),
   control(
     { id: "AWS-ADDONS-PINNED", title: "EKS add-ons pinned to explicit versions (upgrades are reviewed changes)", layer: "aws", checklist: "keeping Kubernetes up to date", nsa: NSA.upgrading, bp: BP.infra },
-    "resource", "aws:eks/addon:Addon addonVersion", T_CLUSTER,
+    "resource", "aws:eks/addon:Addon addonVersion", { file: T_CLUSTER, name: "add-ons › five managed add-ons, versions pinned; vpc-cni enforces NetworkPolicies" },
     (ctx) => {
       const addons = planResources(ctx.plan, "aws:eks/addon:Addon");
       if (addons.length === 0) return missing("no EKS add-ons in the plan");

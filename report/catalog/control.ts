@@ -9,7 +9,7 @@ import { nameOf, objectRef, plannedKubernetes } from "../evidence";
 import { analyzeNetwork } from "../network";
 import type { K8sObjectOf, ObjectProps } from "../plan-view";
 import { gatekeeperObjects, objectsOf, planResources } from "../plan-view";
-import type { CheckOutcome, ChecklistItem, Control, ControlSources, EvidenceContext, Layer } from "../types";
+import type { CheckOutcome, ChecklistItem, Control, ControlSources, EvidenceContext, Layer, TestRef } from "../types";
 
 export const T_CLUSTER = "test/lib/hardened-cluster.test.ts";
 export const T_BASELINE = "test/baseline/tenant-namespace.test.ts";
@@ -103,7 +103,7 @@ function sources(meta: Meta): ControlSources {
   };
 }
 
-export function control(meta: Meta, mechanism: "resource" | "construct" | "constraint", name: string, test: string, check: Control["check"]): Control {
+export function control(meta: Meta, mechanism: "resource" | "construct" | "constraint", name: string, test: TestRef, check: Control["check"]): Control {
   return { id: meta.id, title: meta.title, layer: meta.layer, sources: sources(meta), enforcement: { mechanism, name }, test, check };
 }
 
@@ -186,5 +186,6 @@ function constraintCheck(policyIds: readonly string[]): (ctx: EvidenceContext) =
 }
 
 export function constraintControl(meta: Meta, policyIds: readonly string[]): Control {
-  return control(meta, "constraint", policyIds.join(", "), T_SUITES, constraintCheck(policyIds));
+  // The suite of the first policy: its cases fail when the template stops denying what it should.
+  return control(meta, "constraint", policyIds.join(", "), { file: T_SUITES, name: `suite of ${policyIds[0]} › case %s passes` }, constraintCheck(policyIds));
 }

@@ -6,7 +6,7 @@ import { BP, control, eksCluster, missing, NSA, ref, requireAll, T_CLUSTER } fro
 export const awsIdentityControls: Control[] = [
   control(
     { id: "AWS-AUTH-MODE", title: "Access entries only (authenticationMode API), no implicit cluster-creator admin", layer: "aws", checklist: "RBAC least privilege", nsa: NSA.authn, cis: "5.5.1 Manage Kubernetes RBAC users with AWS IAM Authenticator for Kubernetes or Upgrade to AWS CLI v1.16.156 or greater", bp: BP.iam },
-    "resource", "aws:eks/cluster:Cluster accessConfig", T_CLUSTER,
+    "resource", "aws:eks/cluster:Cluster accessConfig", { file: T_CLUSTER, name: "access › API authentication only, no implicit admin for the cluster creator" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -19,7 +19,7 @@ export const awsIdentityControls: Control[] = [
   ),
   control(
     { id: "AWS-ADMIN-ACCESS-SCOPED", title: "Cluster-scoped EKS admin access only for the configured admin principals", layer: "aws", checklist: "RBAC least privilege", nsa: NSA.rbac, cis: "4.1.1 Ensure that the cluster-admin role is only used where required", bp: BP.iam },
-    "resource", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", T_CLUSTER,
+    "resource", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", { file: T_CLUSTER, name: "access › admin principals get a cluster-scoped AmazonEKSClusterAdminPolicy association" },
     (ctx) => {
       const admins = new Set(ctx.config.cluster.adminPrincipals ?? []);
       const assocs = planResources(ctx.plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
@@ -30,7 +30,7 @@ export const awsIdentityControls: Control[] = [
   ),
   control(
     { id: "AWS-TENANT-ACCESS-SCOPED", title: "Tenant IAM principals get namespace-scoped view access only; their rights come from the tenant Roles", layer: "aws", checklist: "RBAC least privilege", nsa: NSA.rbac, bp: BP.multiTenancy },
-    "resource", "aws:eks/accessEntry:AccessEntry kubernetesGroups", T_CLUSTER,
+    "resource", "aws:eks/accessEntry:AccessEntry kubernetesGroups", { file: T_CLUSTER, name: "access › tenant principals get namespace-scoped access in their tier's Kubernetes group, one entry per principal" },
     (ctx) => {
       const tenantArns = new Set(ctx.config.tenants.flatMap((t) => Object.values(t.awsPrincipals ?? {}).flatMap((a) => a ?? [])));
       const assocs = planResources(ctx.plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => tenantArns.has(String(a.inputs.principalArn)));
@@ -44,7 +44,7 @@ export const awsIdentityControls: Control[] = [
   ),
   control(
     { id: "AWS-OIDC-IDP", title: "Humans authenticate through the company IdP (OIDC) with prefixed usernames and groups", layer: "aws", checklist: "third-party authentication", nsa: NSA.authn, bp: BP.iam },
-    "resource", "aws:eks/identityProviderConfig:IdentityProviderConfig", T_CLUSTER,
+    "resource", "aws:eks/identityProviderConfig:IdentityProviderConfig", { file: T_CLUSTER, name: "access › the company IdP is configured from identityProvider with the default claims and prefixes" },
     (ctx) => {
       const idp = planResources(ctx.plan, "aws:eks/identityProviderConfig:IdentityProviderConfig")[0];
       if (!idp) return missing("no OIDC identity provider config (bulwark:cluster.identityProvider)");
@@ -58,7 +58,7 @@ export const awsIdentityControls: Control[] = [
   ),
   control(
     { id: "AWS-WORKLOAD-IDENTITY", title: "Pods get AWS credentials via IRSA / Pod Identity, add-ons via their own roles, not the node role", layer: "aws", checklist: "service-account tokens", bp: BP.iam },
-    "resource", "aws:iam/openIdConnectProvider + eks-pod-identity-agent + add-on roles", T_CLUSTER,
+    "resource", "aws:iam/openIdConnectProvider + eks-pod-identity-agent + add-on roles", { file: T_CLUSTER, name: "access › an IAM OIDC provider trusts the cluster's issuer for STS (IRSA), and the Pod Identity agent runs" },
     (ctx) => {
       const oidc = planResources(ctx.plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
       const addons = planResources(ctx.plan, "aws:eks/addon:Addon");

@@ -8,7 +8,7 @@ import { BP, control, everyTenant, missing, network, NSA, requireAll, T_BASELINE
 const isolationControls: Control[] = [
   control(
     { id: "K8S-NS-POD-SECURITY", title: "Every tenant namespace enforces, audits and warns Pod Security restricted (or its configured level), version-pinned", layer: "cluster", checklist: "Pod Security Standards", nsa: NSA.psEnforcement, cis: "4.2 Pod Security Standards", bp: BP.pod },
-    "construct", "TenantNamespace (Namespace labels)", T_BASELINE,
+    "construct", "TenantNamespace (Namespace labels)", { file: T_BASELINE, name: "tenant %s › Namespace enforces, audits and warns Pod Security restricted, pinned to the cluster version" },
     (ctx) =>
       everyTenant(ctx, (ns) => {
         const tenant = ctx.config.tenants.find((t) => t.name === ns);
@@ -24,7 +24,7 @@ const isolationControls: Control[] = [
   ),
   control(
     { id: "K8S-DEFAULT-DENY", title: "Every tenant namespace has a default-deny NetworkPolicy for ingress and egress", layer: "cluster", checklist: "default deny network policies", nsa: NSA.netpol, cis: "4.3.2 Ensure that all Namespaces have Network Policies defined", bp: BP.network },
-    "construct", "TenantNetworkPolicies (default-deny-all)", T_BASELINE,
+    "construct", "TenantNetworkPolicies (default-deny-all)", { file: T_BASELINE, name: "tenant %s › default deny: every pod, Ingress and Egress, no rules" },
     (ctx) => {
       const analysis = network(ctx);
       return everyTenant(
@@ -43,7 +43,7 @@ const isolationControls: Control[] = [
   ),
   control(
     { id: "K8S-NO-CROSS-TENANT", title: "No tenant namespace can open connections to another tenant's pods", layer: "cluster", checklist: "default deny network policies", nsa: NSA.namespaces, bp: BP.multiTenancy },
-    "construct", "TenantNetworkPolicies", T_REPORT,
+    "construct", "TenantNetworkPolicies", { file: T_REPORT, name: "removing a control turns its row red › a policy opening web to payments: K8S-NO-CROSS-TENANT is missing" },
     (ctx) => {
       const analysis = network(ctx);
       const cross = analysis.edges.filter((e) => e.to.startsWith("ns:"));
@@ -53,7 +53,7 @@ const isolationControls: Control[] = [
   ),
   control(
     { id: "K8S-DNS-EGRESS-ONLY", title: "Tenant egress allows DNS only to kube-dns on port 53", layer: "cluster", checklist: "default deny network policies", nsa: NSA.netpol, bp: BP.network },
-    "construct", "TenantNetworkPolicies (allow-dns-egress)", T_BASELINE,
+    "construct", "TenantNetworkPolicies (allow-dns-egress)", { file: T_BASELINE, name: "tenant %s › DNS egress only to kube-dns pods in kube-system, port 53 UDP and TCP" },
     (ctx) => {
       const analysis = network(ctx);
       return everyTenant(
@@ -71,7 +71,7 @@ const isolationControls: Control[] = [
   ),
   control(
     { id: "K8S-METADATA-BLOCKED", title: "No tenant NetworkPolicy allows egress to the instance metadata endpoint 169.254.169.254", layer: "cluster", checklist: "block the metadata endpoint", nsa: NSA.cloudInfra, bp: BP.iam },
-    "construct", "TenantNetworkPolicies (allow-granted-egress)", T_REPORT,
+    "construct", "TenantNetworkPolicies (allow-granted-egress)", { file: T_REPORT, name: "removing a control turns its row red › a granted CIDR covering the metadata endpoint: K8S-METADATA-BLOCKED is missing" },
     (ctx) => {
       const analysis = network(ctx);
       if (analysis.namespaces.length === 0) return missing("no tenant namespaces synthesized");
@@ -81,7 +81,7 @@ const isolationControls: Control[] = [
   ),
   control(
     { id: "K8S-API-EGRESS-BLOCKED", title: "Tenant pods reach neither the API server's VPC addresses nor the whole internet through NetworkPolicies", layer: "cluster", checklist: "restrict API access", nsa: NSA.netpol, bp: BP.network },
-    "construct", "TenantNetworkPolicies", T_REPORT,
+    "construct", "TenantNetworkPolicies", { file: T_REPORT, name: "removing a control turns its row red › a tenant without any NetworkPolicy: it reaches the metadata endpoint, the API server and the internet" },
     (ctx) => {
       const analysis = network(ctx);
       if (analysis.namespaces.length === 0) return missing("no tenant namespaces synthesized");
@@ -95,7 +95,7 @@ const isolationControls: Control[] = [
 const resourceControls: Control[] = [
   control(
     { id: "K8S-QUOTA", title: "Every tenant has a ResourceQuota; NodePorts and LoadBalancers are zero unless granted", layer: "cluster", checklist: "node isolation", nsa: NSA.resourcePolicies, bp: BP.multiTenancy },
-    "construct", "TenantNamespace (ResourceQuota tenant-quota)", T_BASELINE,
+    "construct", "TenantNamespace (ResourceQuota tenant-quota)", { file: T_BASELINE, name: "tenant %s › ResourceQuota and LimitRange exist with safe defaults and the tenant's overrides" },
     (ctx) =>
       everyTenant(ctx, (ns) =>
         tenantObject(ctx, "ResourceQuota", ns, "tenant-quota", (o) => {
@@ -109,7 +109,7 @@ const resourceControls: Control[] = [
   ),
   control(
     { id: "K8S-LIMITRANGE", title: "Every tenant has a LimitRange with default requests/limits and a per-container ceiling", layer: "cluster", checklist: "node isolation", nsa: NSA.resourcePolicies, bp: BP.multiTenancy },
-    "construct", "TenantNamespace (LimitRange tenant-limits)", T_BASELINE,
+    "construct", "TenantNamespace (LimitRange tenant-limits)", { file: T_BASELINE, name: "tenant %s › ResourceQuota and LimitRange exist with safe defaults and the tenant's overrides" },
     (ctx) =>
       everyTenant(ctx, (ns) =>
         tenantObject(ctx, "LimitRange", ns, "tenant-limits", (o) => {
@@ -120,7 +120,7 @@ const resourceControls: Control[] = [
   ),
   control(
     { id: "K8S-DEFAULT-SA-NO-TOKEN", title: "The default ServiceAccount of every tenant namespace mounts no API token", layer: "cluster", checklist: "service-account tokens", nsa: NSA.saTokens, cis: "4.1.5 Ensure that default service accounts are not actively used", bp: BP.iam },
-    "construct", "TenantNamespace (ServiceAccount default)", T_BASELINE,
+    "construct", "TenantNamespace (ServiceAccount default)", { file: T_BASELINE, name: "tenant %s › the default ServiceAccount mounts no API token" },
     (ctx) => everyTenant(ctx, (ns) => tenantObject(ctx, "ServiceAccount", ns, "default", (o) => (o.automountServiceAccountToken === false ? undefined : "automountServiceAccountToken is not false"))),
   ),
 ];

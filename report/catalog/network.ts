@@ -18,7 +18,7 @@ function networkPolicyEnabled(configurationValues: string | undefined): boolean 
 export const networkControls: Control[] = [
   control(
     { id: "AWS-NODES-PRIVATE", title: "Nodes and the control-plane ENIs live in private subnets (no public IPs)", layer: "aws", checklist: "node isolation", nsa: NSA.workerSegmentation, cis: "5.4.3 Ensure clusters are created with Private Nodes", bp: BP.infra },
-    "resource", "aws:ec2/subnet:Subnet + aws:eks/nodeGroup:NodeGroup", T_CLUSTER,
+    "resource", "aws:ec2/subnet:Subnet + aws:eks/nodeGroup:NodeGroup", { file: T_CLUSTER, name: "network › a created VPC spans 3 AZs with private subnets; the cluster and nodes use only those" },
     (ctx) => {
       const subnets = planResources(ctx.plan, "aws:ec2/subnet:Subnet");
       const publicIps = subnets.filter((s) => s.inputs.mapPublicIpOnLaunch === true);
@@ -34,7 +34,7 @@ export const networkControls: Control[] = [
   ),
   control(
     { id: "AWS-KUBELET-FIREWALL", title: "The kubelet (10250) is reachable only from the control plane and node-to-node; nothing from outside the VPC", layer: "aws", checklist: "kubelet access", nsa: NSA.workerSegmentation, bp: BP.infra },
-    "resource", "node security group ingress rules", T_CLUSTER,
+    "resource", "node security group ingress rules", { file: T_CLUSTER, name: "firewalled control plane › no security group anywhere admits ingress from the internet, and none has inline rules" },
     (ctx) => {
       const templates = planResources(ctx.plan, "aws:ec2/launchTemplate:LaunchTemplate");
       const nodeSgs = new Set(templates.flatMap((t) => asArray(t.inputs.vpcSecurityGroupIds).map(String)));
@@ -46,7 +46,7 @@ export const networkControls: Control[] = [
   ),
   control(
     { id: "AWS-DEFAULT-SG-CLOSED", title: "The VPC's default security group has no rules", layer: "aws", checklist: "node isolation", bp: BP.infra },
-    "resource", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", T_CLUSTER,
+    "resource", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", { file: T_CLUSTER, name: "network › a created VPC has flow logs of all traffic to a KMS-encrypted log group; its default SG is emptied" },
     (ctx) => {
       const sgs = planResources(ctx.plan, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
       if (sgs.length === 0) return missing("the default security group is not managed (it allows all traffic within itself)");
@@ -55,7 +55,7 @@ export const networkControls: Control[] = [
   ),
   control(
     { id: "AWS-VPC-ENDPOINTS", title: "AWS APIs the nodes need (STS, ECR, logs, EKS auth, S3) reached through private VPC endpoints", layer: "aws", checklist: "node isolation", nsa: NSA.workerSegmentation, bp: BP.network },
-    "resource", "aws:ec2/vpcEndpoint:VpcEndpoint", T_CLUSTER,
+    "resource", "aws:ec2/vpcEndpoint:VpcEndpoint", { file: T_CLUSTER, name: "network › egress vpcEndpointsOnly: no internet gateway, no NAT, no default route; AWS APIs through VPC endpoints" },
     (ctx) => {
       const endpoints = planResources(ctx.plan, "aws:ec2/vpcEndpoint:VpcEndpoint");
       const services = endpoints.map((e) => String(e.inputs.serviceName).split(".").slice(3).join("."));
@@ -67,7 +67,7 @@ export const networkControls: Control[] = [
   ),
   control(
     { id: "AWS-CNI-NETWORK-POLICY", title: "The VPC CNI enforces NetworkPolicies (network policy agent enabled)", layer: "aws", checklist: "default deny network policies", nsa: NSA.netpol, cis: "5.4.4 Ensure Network Policy is Enabled and set as appropriate", bp: BP.network },
-    "resource", "aws:eks/addon:Addon vpc-cni", T_CLUSTER,
+    "resource", "aws:eks/addon:Addon vpc-cni", { file: T_CLUSTER, name: "add-ons › five managed add-ons, versions pinned; vpc-cni enforces NetworkPolicies" },
     (ctx) => {
       const cni = planResources(ctx.plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni");
       if (!cni) return missing("no vpc-cni add-on in the plan");

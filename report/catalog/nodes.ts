@@ -6,7 +6,7 @@ import { BP, control, missing, NSA, ref, requireAll, T_CLUSTER } from "./control
 export const nodeControls: Control[] = [
   control(
     { id: "AWS-IMDSV2", title: "Nodes require IMDSv2 with a hop limit of 1: pods cannot reach the node's instance credentials", layer: "aws", checklist: "block the metadata endpoint", nsa: NSA.cloudInfra, bp: BP.iam },
-    "resource", "aws:ec2/launchTemplate:LaunchTemplate metadataOptions", T_CLUSTER,
+    "resource", "aws:ec2/launchTemplate:LaunchTemplate metadataOptions", { file: T_CLUSTER, name: "nodes › launch template: IMDSv2 required with hop limit 1, KMS-encrypted volumes, node SG, no SSH key" },
     (ctx) => {
       const templates = planResources(ctx.plan, "aws:ec2/launchTemplate:LaunchTemplate");
       if (templates.length === 0) return missing("no node launch template in the plan");
@@ -22,7 +22,7 @@ export const nodeControls: Control[] = [
   ),
   control(
     { id: "AWS-NODE-VOLUMES-ENCRYPTED", title: "Node volumes encrypted with the customer-managed EBS key", layer: "aws", checklist: "encrypt data at rest and rotate keys", nsa: NSA.encryption, bp: BP.encryption },
-    "resource", "aws:ec2/launchTemplate:LaunchTemplate blockDeviceMappings", T_CLUSTER,
+    "resource", "aws:ec2/launchTemplate:LaunchTemplate blockDeviceMappings", { file: T_CLUSTER, name: "nodes › launch template: IMDSv2 required with hop limit 1, KMS-encrypted volumes, node SG, no SSH key" },
     (ctx) => {
       const templates = planResources(ctx.plan, "aws:ec2/launchTemplate:LaunchTemplate");
       if (templates.length === 0) return missing("no node launch template in the plan");
@@ -36,7 +36,7 @@ export const nodeControls: Control[] = [
   ),
   control(
     { id: "AWS-NODE-OS", title: "Managed node groups run Bottlerocket, a minimal container OS", layer: "aws", checklist: "node isolation", nsa: NSA.workerSegmentation, bp: BP.infra },
-    "resource", "aws:eks/nodeGroup:NodeGroup amiType", T_CLUSTER,
+    "resource", "aws:eks/nodeGroup:NodeGroup amiType", { file: T_CLUSTER, name: "nodes › managed node group: Bottlerocket, the launch template, no remote access, private subnets" },
     (ctx) => {
       const groups = planResources(ctx.plan, "aws:eks/nodeGroup:NodeGroup");
       if (groups.length === 0) return missing("no managed node group in the plan");

@@ -8,7 +8,7 @@ import { BP, constraintControl, control, missing, NSA, ref, requireAll, T_RELEAS
 export const gatekeeperControls: Control[] = [
   control(
     { id: "K8S-GATEKEEPER-HARDENED", title: "Gatekeeper runs fail-closed, replicated with a PDB, with audit, and exempts only listed namespaces", layer: "cluster", checklist: "Pod Security Standards", nsa: NSA.psEnforcement, bp: BP.pod },
-    "resource", "kubernetes:helm.sh/v3:Release gatekeeper", T_RELEASE,
+    "resource", "kubernetes:helm.sh/v3:Release gatekeeper", { file: T_RELEASE, name: "GatekeeperRelease › audits, fails closed, generates ValidatingAdmissionPolicies from CEL templates, expands controllers" },
     (ctx) => {
       const release = planResources(ctx.plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "gatekeeper");
       if (!release) return missing("no Gatekeeper Helm release in the plan");
@@ -24,7 +24,7 @@ export const gatekeeperControls: Control[] = [
   ),
   control(
     { id: "K8S-POD-EXPANSION", title: "Pod rules also apply to the pod templates of every workload controller (ExpansionTemplates)", layer: "cluster", checklist: "Pod Security Standards", nsa: NSA.psEnforcement, bp: BP.pod },
-    "construct", "gatekeeper-templates (ExpansionTemplate)", T_SUITES,
+    "construct", "gatekeeper-templates (ExpansionTemplate)", { file: T_SUITES, name: "suite of %s › case %s passes" },
     (ctx) => {
       const expansions = gatekeeperObjects(ctx.charts, "ExpansionTemplate");
       const kinds = new Set(expansions.flatMap((e) => list(e.spec?.applyTo).flatMap((a) => list(a.kinds).map(String))));

@@ -15,7 +15,7 @@ import { BP, control, missing, NSA, partial, policy, ref, requireAll, T_CHECK, T
 export const ecrControls: Control[] = [
   control(
     { id: "AWS-ECR-SCAN", title: "ECR repositories scan images on push", layer: "build", checklist: "image scanning and provenance", nsa: NSA.images, cis: "5.1.1 Ensure Image Vulnerability Scanning using Amazon ECR image scanning or a third party provider", bp: BP.image },
-    "resource", "aws:ecr/repository:Repository imageScanningConfiguration", T_CLUSTER,
+    "resource", "aws:ecr/repository:Repository imageScanningConfiguration", { file: T_CLUSTER, name: "optional controls › ECR repositories: scan on push, immutable tags, encrypted with their own KMS key" },
     (ctx) => {
       const repos = planResources(ctx.plan, "aws:ecr/repository:Repository");
       if (repos.length === 0) return missing("no ECR repositories (bulwark:cluster.ecrRepositories)");
@@ -24,7 +24,7 @@ export const ecrControls: Control[] = [
   ),
   control(
     { id: "AWS-ECR-IMMUTABLE", title: "ECR image tags are immutable and repositories KMS-encrypted", layer: "build", checklist: "image scanning and provenance", nsa: NSA.images, bp: BP.image },
-    "resource", "aws:ecr/repository:Repository imageTagMutability", T_CLUSTER,
+    "resource", "aws:ecr/repository:Repository imageTagMutability", { file: T_CLUSTER, name: "optional controls › ECR repositories: scan on push, immutable tags, encrypted with their own KMS key" },
     (ctx) => {
       const repos = planResources(ctx.plan, "aws:ecr/repository:Repository");
       if (repos.length === 0) return missing("no ECR repositories (bulwark:cluster.ecrRepositories)");
@@ -60,7 +60,7 @@ function sampleWorkload(ctx: EvidenceContext, namespace: string, registry: strin
 export const buildControls: Control[] = [
   control(
     { id: "WL-HARDENED-WORKLOAD", title: "HardenedWorkload output passes every deny constraint of the stack (restricted pods by construction)", layer: "workload", checklist: "Pod Security Standards", nsa: NSA.immutable, bp: BP.pod },
-    "construct", "HardenedWorkload", T_WORKLOAD,
+    "construct", "HardenedWorkload", { file: T_WORKLOAD, name: "HardenedWorkload › snapshot" },
     (ctx) => {
       const tenant = ctx.config.tenants[0];
       const registry = ctx.config.policy.allowedRegistries[0];
@@ -71,7 +71,7 @@ export const buildControls: Control[] = [
   ),
   control(
     { id: "BLD-STATIC-CHECK", title: "Static analysis: the stack's own manifests pass its synthesized Gatekeeper policies offline (`npm run check`)", layer: "build", checklist: "static YAML analysis", nsa: NSA.upgrading, bp: BP.compliance },
-    "construct", "constructs/gatekeeper/check/ (same CEL as the cluster)", T_CHECK,
+    "construct", "constructs/gatekeeper/check/ (same CEL as the cluster)", { file: T_CHECK, name: "check --format json › exits 1 when any object is denied" },
     (ctx) => {
       const tenantObjects = allObjects(ctx.charts.filter((c) => c.name.startsWith("tenant-")));
       if (tenantObjects.length === 0) return missing("no tenant manifests synthesized");
@@ -80,7 +80,7 @@ export const buildControls: Control[] = [
   ),
   control(
     { id: "BLD-IMAGE-PROVENANCE", title: "Images pinned by digest (provenance); signatures are not verified by Bulwark", layer: "build", checklist: "image scanning and provenance", nsa: NSA.images, bp: BP.image },
-    "constraint", "image-tags (requireImageDigest)", T_SUITES,
+    "constraint", "image-tags (requireImageDigest)", { file: T_SUITES, name: "suite of image-tags › case %s passes" },
     (ctx) => {
       const constraint = gatekeeperObjects(ctx.charts, policy("image-tags").kind)[0];
       if (!constraint) return missing("no image-tags constraint synthesized");

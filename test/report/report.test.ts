@@ -48,7 +48,7 @@ describe("control catalog", () => {
   });
 
   it("names an existing test file for every enforceable control, and has a predicate for it", () => {
-    const broken = CONTROLS.filter((c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test)))).map((c) => c.id);
+    const broken = CONTROLS.filter((c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test.file)))).map((c) => c.id);
     expect(broken).toEqual([]);
   });
 
