@@ -16,6 +16,7 @@ export const T_BASELINE = "test/baseline/tenant-namespace.test.ts";
 export const T_SUITES = "test/gatekeeper/suites.test.ts";
 export const T_RELEASE = "test/deploy/gatekeeper-release.test.ts";
 export const T_REPORT = "test/report/report.test.ts";
+export const T_MUTATIONS = "test/report/mutations.test.ts";
 export const T_CHECK = "test/gatekeeper/check-cli.test.ts";
 export const T_WORKLOAD = "test/workload/hardened-workload.test.ts";
 

@@ -2,7 +2,7 @@
 import { asArray, nameOf, objectRef, plannedKubernetes } from "../evidence";
 import { gatekeeperObjects, list, planResources } from "../plan-view";
 import type { Control } from "../types";
-import { BP, constraintControl, control, missing, NSA, ref, requireAll, T_RELEASE, T_SUITES } from "./control";
+import { BP, constraintControl, control, missing, NSA, ref, requireAll, T_MUTATIONS, T_RELEASE } from "./control";
 
 /** How Gatekeeper runs: fail-closed, replicated, audited, and reaching workload pod templates. */
 export const gatekeeperControls: Control[] = [
@@ -24,7 +24,7 @@ export const gatekeeperControls: Control[] = [
   ),
   control(
     { id: "K8S-POD-EXPANSION", title: "Pod rules also apply to the pod templates of every workload controller (ExpansionTemplates)", layer: "cluster", checklist: "Pod Security Standards", nsa: NSA.psEnforcement, bp: BP.pod },
-    "construct", "gatekeeper-templates (ExpansionTemplate)", { file: T_SUITES, name: "suite of %s › case %s passes" },
+    "construct", "gatekeeper-templates (ExpansionTemplate)", { file: T_MUTATIONS, name: "removing one control turns its row missing › K8S-POD-EXPANSION without the CronJob ExpansionTemplate" },
     (ctx) => {
       const expansions = gatekeeperObjects(ctx.charts, "ExpansionTemplate");
       const kinds = new Set(expansions.flatMap((e) => list(e.spec?.applyTo).flatMap((a) => list(a.kinds).map(String))));

@@ -4,7 +4,7 @@ import { objectRef } from "../evidence";
 import { list, objectsOf } from "../plan-view";
 import { analyzeRbac } from "../rbac";
 import type { Control, EvidenceContext } from "../types";
-import { BP, control, everyTenant, missing, NSA, requireAll, T_BASELINE, T_REPORT, tenantObject } from "./control";
+import { BP, control, everyTenant, missing, NSA, requireAll, T_BASELINE, T_MUTATIONS, T_REPORT, tenantObject } from "./control";
 
 /** The tenant bindings of one namespace: each configured tier's RoleBinding binds its prefixed IdP groups. */
 function tenantBindings(ctx: EvidenceContext, ns: string): { evidence: string[]; problems: string[] } {
@@ -72,7 +72,7 @@ const pathControls: Control[] = [
   ),
   control(
     { id: "K8S-RBAC-EXEC", title: "Only the tenant admin tier can exec/attach into pods, and only in its namespace", layer: "cluster", checklist: "RBAC least privilege", nsa: NSA.rbac, bp: BP.iam },
-    "construct", "TenantRoles (exec only in tenant-admin)", { file: T_REPORT, name: "removing a control turns its row red › a tenant ClusterRoleBinding to cluster-admin in the manifests: the attack-path row is missing" },
+    "construct", "TenantRoles (exec only in tenant-admin)", { file: T_MUTATIONS, name: "removing one control turns its row missing › K8S-RBAC-EXEC without exec for admins only (view may exec)" },
     (ctx) => {
       const exec = tenantCapabilities(ctx, "exec-pods").found;
       const problems = exec.filter((c) => c.scope === "*" || !/tenant-admin/.test(c.via)).map((c) => `${c.subject} can exec in ${c.scope} via ${c.via}`);
@@ -81,7 +81,7 @@ const pathControls: Control[] = [
   ),
   control(
     { id: "K8S-RBAC-CREATE-PODS", title: "Pod creation is namespace-scoped for every tenant identity", layer: "cluster", checklist: "RBAC least privilege", nsa: NSA.rbac, cis: "4.1.4 Minimize access to create pods", bp: BP.iam },
-    "construct", "TenantRoles", { file: T_REPORT, name: "removing a control turns its row red › a tenant ClusterRoleBinding to cluster-admin in the manifests: the attack-path row is missing" },
+    "construct", "TenantRoles", { file: T_MUTATIONS, name: "removing one control turns its row missing › K8S-RBAC-CREATE-PODS without namespace-scoped pod creation" },
     (ctx) => {
       const creators = tenantCapabilities(ctx, "create-pods").found;
       return requireAll(creators.map((c) => `${c.subject} in ${c.scope}`), creators.filter((c) => c.scope === "*").map((c) => `${c.subject} creates pods cluster-wide via ${c.via}`), ["RBAC attack-path analysis"]);

@@ -34,26 +34,34 @@ describe("reading test titles from a test file", () => {
     });
     it("top level", () => {});
     test.skip(\`no substitution\`, () => {});
+    it.each([["AWS-X", "the key", () => 1], ["K8S-Y", "the policy", () => 2]])("%s without %s", () => {});
+    it.each(computedRows)("row %s", () => {});
     const helper = (x: string) => expect(x).toBe("describe");
   `;
   const titles = testTitles(source);
 
-  it("nests describe blocks, reads .each, .only, .skip and template literals", () => {
+  it("nests describe blocks, reads .each (literal tables row by row), .only, .skip and template literals", () => {
     expect(titles).toEqual([
       ["outer", "plain"],
       ["outer", "value %p is rejected"],
-      ["outer", "tenant %s", "template ${…} case"],
-      ["outer", "tenant %s", "single quotes"],
+      ["outer", "tenant a", "template ${…} case"],
+      ["outer", "tenant a", "single quotes"],
+      ["outer", "tenant b", "template ${…} case"],
+      ["outer", "tenant b", "single quotes"],
       ["top level"],
       ["no substitution"],
+      ["AWS-X without the key"],
+      ["K8S-Y without the policy"],
+      ["row %s"],
     ]);
   });
 
   it("matches a full path exactly, or through placeholders", () => {
     expect(declaresTest(titles, "outer › plain")).toBe(true);
     expect(declaresTest(titles, "outer › value 6 is rejected")).toBe(true);
-    expect(declaresTest(titles, "outer › tenant web › template web case")).toBe(true);
-    expect(declaresTest(titles, "outer › tenant %s › single quotes")).toBe(true);
+    expect(declaresTest(titles, "outer › tenant b › template b case")).toBe(true);
+    expect(declaresTest(titles, "outer › tenant a › single quotes")).toBe(true);
+    expect(declaresTest(titles, "row 7")).toBe(true);
   });
 
   it("rejects a wrong title, a partial path, a path with the wrong parent, and an empty placeholder", () => {
@@ -62,5 +70,10 @@ describe("reading test titles from a test file", () => {
     expect(declaresTest(titles, "top level › plain")).toBe(false);
     expect(declaresTest(titles, "outer › value  is rejected")).toBe(false);
     expect(declaresTest(titles, "outer › tenant web")).toBe(false);
+    expect(declaresTest(titles, "outer › tenant c › single quotes")).toBe(false);
+    // A literal each-table is expanded row by row: only its own rows match.
+    expect(declaresTest(titles, "AWS-X without the key")).toBe(true);
+    expect(declaresTest(titles, "AWS-X without the policy")).toBe(false);
+    expect(declaresTest(titles, "%s without %s")).toBe(false);
   });
 });

@@ -18,6 +18,29 @@ function blockOf(callee: ts.Expression): string | undefined {
   return ts.isIdentifier(current) && BLOCKS.has(current.text) ? current.text : undefined;
 }
 
+/** A literal cell of an each-table as jest prints it for `%s`, or undefined when it is computed. */
+function cellText(node: ts.Expression): string | undefined {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isNumericLiteral(node)) return node.text;
+  return undefined;
+}
+
+/**
+ * The rows of a literal `.each([...])` table (arrays of cells, or single cells), or undefined when the
+ * table is computed. A computed cell stays undefined: its placeholder remains a pattern.
+ */
+function eachRows(callee: ts.Expression): (string | undefined)[][] | undefined {
+  if (!ts.isCallExpression(callee) || !ts.isPropertyAccessExpression(callee.expression) || callee.expression.name.text !== "each") return undefined;
+  const table = callee.arguments[0];
+  if (!table || !ts.isArrayLiteralExpression(table)) return undefined;
+  return table.elements.map((row) => (ts.isArrayLiteralExpression(row) ? row.elements.map(cellText) : [cellText(row)]));
+}
+
+/** `title` with its `%s`/`%d`/`%i` placeholders filled from one row, in order (jest's printf). */
+function fill(title: string, row: readonly (string | undefined)[]): string {
+  let index = 0;
+  return title.replace(/%[sdi]/g, (placeholder) => row[index++] ?? placeholder);
+}
+
 /** The title as written; template substitutions become `${…}` (a wildcard when matching). */
 function titleOf(node: ts.Expression | undefined): string | undefined {
   if (!node) return undefined;
@@ -35,8 +58,12 @@ export function testTitles(source: string, fileName = "test.ts"): string[][] {
       const block = blockOf(node.expression);
       const title = block ? titleOf(node.arguments[0]) : undefined;
       if (block && title !== undefined) {
-        if (block !== "describe") found.push([...path, title]);
-        node.arguments.slice(1).forEach((arg) => visit(arg, block === "describe" ? [...path, title] : path));
+        const titles = eachRows(node.expression)?.map((row) => fill(title, row)) ?? [title];
+        for (const t of titles) {
+          if (block !== "describe") found.push([...path, t]);
+          else node.arguments.slice(1).forEach((arg) => visit(arg, [...path, t]));
+        }
+        if (block !== "describe") node.arguments.slice(1).forEach((arg) => visit(arg, path));
         return;
       }
     }
