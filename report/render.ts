@@ -62,7 +62,7 @@ export function toMarkdown(data: ReportData): string {
     out.push(`### ${LAYER_TITLE[layer]}`, "", "| control | status | enforced by | evidence | test |", "| --- | --- | --- | --- | --- |");
     for (const r of rows) {
       const c = r.control;
-      out.push(`| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test.file}\`` : "—"} |`);
+      out.push(`| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test.file}\`<br>\`${cell(c.test.name)}\`` : "—"} |`);
     }
     out.push("");
   }
@@ -125,7 +125,7 @@ export function toJson(data: ReportData): unknown {
       evidence: r.evidence,
       verifiedBy: r.verifiedBy,
       ...(r.detail ? { detail: r.detail } : {}),
-      test: r.control.test?.file ?? null,
+      test: r.control.test ?? null,
     })),
     network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, unisolated: data.network.unisolated },
     rbac: data.rbac,
