@@ -63,6 +63,7 @@ const removals: [string, string, Removal][] = [
   ["AWS-KMS-ROTATION", "the key policy lockout safety check", { plan: editInputs("aws:kms/key:Key", (i) => (i.bypassPolicyLockoutSafetyCheck = true)) }],
   ["K8S-NS-POD-SECURITY", "the enforce label of web", { objects: inTenant("web", (os) => os.map((o) => (o.kind === "Namespace" ? { ...o, metadata: { ...(o.metadata as Obj), labels: {} } } : o))) }],
   ["K8S-QUOTA", "the ResourceQuota of web", { objects: inTenant("web", (os) => os.filter((o) => o.kind !== "ResourceQuota")) }],
+  ["K8S-QUOTA", "the CPU limit quota of web", { objects: inTenant("web", (os) => os.map((o) => (o.kind === "ResourceQuota" ? { ...o, spec: { hard: { ...((o.spec as Obj).hard as Obj), "limits.cpu": undefined } } } : o))) }],
   ["K8S-LIMITRANGE", "the LimitRange of web", { objects: inTenant("web", (os) => os.filter((o) => o.kind !== "LimitRange")) }],
   ["K8S-DNS-EGRESS-ONLY", "the DNS port limit", { objects: inTenant("web", (os) => os.map((o) => (isObject("NetworkPolicy", "allow-dns-egress")(o) ? { ...o, spec: { ...(o.spec as Obj), egress: [{ to: [{ namespaceSelector: {} }] }] } } : o))) }],
   ["K8S-TENANT-RBAC", "the tenant-admin RoleBinding of web", { objects: inTenant("web", (os) => os.filter((o) => !isObject("RoleBinding", "tenant-admin")(o))) }],
