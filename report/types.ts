@@ -1,5 +1,6 @@
 /** Types of the control catalog and its evaluation (docs/report.md). */
 import type { BulwarkConfig } from "../config/model";
+import type { PolicyDefinition } from "../constructs/gatekeeper/policy";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
 
@@ -58,6 +59,8 @@ export interface EvidenceContext {
   readonly plan: Plan;
   /** The synthesized charts (`synthesizeApp(buildBulwarkApp(config))`). */
   readonly charts: readonly SynthesizedChart[];
+  /** The policy definitions (`loadPolicies()`): each policy's constraint kind. */
+  readonly policies: readonly PolicyDefinition[];
   /** Policy suite results by policy id (folder name): failures per case, empty when it passed. */
   readonly suites: Readonly<Record<string, SuiteSummary>>;
 }

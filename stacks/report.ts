@@ -4,7 +4,7 @@ import { loadStackFile } from "../config/load";
 import type { BulwarkConfig } from "../config/model";
 import { buildBulwarkApp } from "../constructs/app";
 import { runSuite } from "../constructs/gatekeeper/engine/suite";
-import { POLICIES_DIR } from "../constructs/gatekeeper/policy";
+import { loadPolicies, POLICIES_DIR } from "../constructs/gatekeeper/policy";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
@@ -43,10 +43,11 @@ export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, Suit
 
 /**
  * The report's whole input from a plan already made, and charts already synthesized when the caller has
- * them (`npm start` plans and synthesizes once for its files and the report); the policy suites run here.
+ * them (`npm start` plans and synthesizes once for its files and the report); the policy definitions are
+ * read and their suites run here.
  */
 export function evidenceFromPlan(config: BulwarkConfig, plan: Plan, charts: readonly SynthesizedChart[] = synthesizeApp(buildBulwarkApp(config))): EvidenceContext {
-  return { config, plan, charts, suites: runPolicySuites() };
+  return { config, plan, charts, policies: loadPolicies(), suites: runPolicySuites() };
 }
 
 /** Plans `stack` under the mock engine, synthesizes it and runs the policy suites: the report's whole input. */

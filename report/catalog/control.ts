@@ -4,7 +4,6 @@
  * section title; CIS Amazon EKS Benchmark ids are given only where the recommendation maps one to one.
  */
 import type { PolicyDefinition } from "../../constructs/gatekeeper/policy";
-import { loadPolicies } from "../../constructs/gatekeeper/policy";
 import { nameOf, objectRef, plannedKubernetes } from "../evidence";
 import { analyzeNetwork } from "../network";
 import type { K8sObjectOf, ObjectProps } from "../plan-view";
@@ -112,10 +111,9 @@ export function organizational(meta: Meta): Control {
   return { id: meta.id, title: meta.title, layer: meta.layer, sources: sources(meta), enforcement: { mechanism: "organizational", name: "process" } };
 }
 
-let policyCache: ReadonlyMap<string, PolicyDefinition> | undefined;
-export function policy(id: string): PolicyDefinition {
-  policyCache ??= new Map(loadPolicies().map((p) => [p.name, p]));
-  const found = policyCache.get(id);
+/** The policy `id` of the evidence (its folder name); throws, so the row is missing, when there is none. */
+export function policy(ctx: EvidenceContext, id: string): PolicyDefinition {
+  const found = ctx.policies.find((p) => p.name === id);
   if (!found) throw new Error(`catalog: no policy folder ${id} under constructs/gatekeeper/policies`);
   return found;
 }
@@ -164,7 +162,7 @@ function constraintCheck(policyIds: readonly string[]): (ctx: EvidenceContext) =
     const gaps: string[] = [];
     const verified: string[] = [];
     for (const id of policyIds) {
-      const p = policy(id);
+      const p = policy(ctx, id);
       const templates = gatekeeperObjects(ctx.charts, "ConstraintTemplate").filter((t) => nameOf(t) === p.kind.toLowerCase());
       const constraints = gatekeeperObjects(ctx.charts, p.kind);
       if (templates.length === 0) problems.push(`no ConstraintTemplate ${p.kind.toLowerCase()} synthesized`);

@@ -82,7 +82,7 @@ export const buildControls: Control[] = [
     { id: "BLD-IMAGE-PROVENANCE", title: "Images pinned by digest (provenance); signatures are not verified by Bulwark", layer: "build", checklist: "image scanning and provenance", nsa: NSA.images, bp: BP.image },
     "constraint", "image-tags (requireImageDigest)", { file: T_SUITES, name: "suite of image-tags › case %s passes" },
     (ctx) => {
-      const constraint = gatekeeperObjects(ctx.charts, policy("image-tags").kind)[0];
+      const constraint = gatekeeperObjects(ctx.charts, policy(ctx, "image-tags").kind)[0];
       if (!constraint) return missing("no image-tags constraint synthesized");
       const digest = ctx.config.policy.requireImageDigest === true;
       const evidence = [`${String(constraint.kind)}/${nameOf(constraint)}`];
