@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import { Yaml } from "cdk8s";
+import { loadStackFile } from "../config/load";
 import { parseStackConfig } from "../config/model";
 import { buildBulwarkApp } from "../constructs/app";
 import { synthesizeApp } from "../constructs/synthesize";
-import { devConfig } from "../test/support/repo";
 import { peakRssMiB, timeMedian } from "./harness";
 
 /**
@@ -11,7 +12,7 @@ import { peakRssMiB, timeMedian } from "./harness";
  * same objects with the same YAML library.
  */
 const tenants = Number(process.argv[2]);
-const base = devConfig();
+const base = loadStackFile("dev", join(__dirname, ".."));
 const config = parseStackConfig("bench", {
   "aws:region": base.region,
   "bulwark:cluster": base.cluster,

@@ -1,47 +1,9 @@
-/** Builds the evidence context of one stack and the accessors the predicates share. */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { loadStackFile } from "../config/load";
-import { buildBulwarkApp } from "../constructs/app";
-import { POLICIES_DIR } from "../constructs/gatekeeper/policy";
-import { runSuite } from "../constructs/gatekeeper/engine/suite";
+/** The accessors the evidence predicates share (the context itself is built by `stacks/report.ts`). */
 import type { SynthesizedChart } from "../constructs/synthesize";
-import { synthesizeApp } from "../constructs/synthesize";
-import type { PlannedResource } from "../lib/plan/engine";
-import { planStack } from "../stacks/plan";
-import type { EvidenceContext, SuiteSummary } from "./types";
+import type { PlannedKubernetesObject } from "./plan-view";
+import type { EvidenceContext } from "./types";
 
 export type K8sObject = Record<string, unknown>;
-
-/** Runs every policy folder's suite through the offline engine (the same runner test/gatekeeper uses). */
-export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, SuiteSummary> {
-  const suites: Record<string, SuiteSummary> = {};
-  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const folder of folders) {
-    const file = join(dir, folder, "suite.yaml");
-    if (!existsSync(file)) continue;
-    try {
-      const results = runSuite(file);
-      suites[folder] = { cases: results.length, failures: results.flatMap((r) => r.failures.map((f) => `${r.test}/${r.name}: ${f}`)) };
-    } catch (error) {
-      suites[folder] = { cases: 0, failures: [`suite cannot run: ${(error as Error).message}`] };
-    }
-  }
-  return suites;
-}
-
-/** Plans, synthesizes and runs the policy suites for `stack`: the whole input of the report. */
-export async function collectEvidence(stack: string, projectDir = "."): Promise<EvidenceContext> {
-  const config = loadStackFile(stack, projectDir);
-  const plan = await planStack(stack, projectDir);
-  const charts = synthesizeApp(buildBulwarkApp(config));
-  return { config, plan, charts, suites: runPolicySuites() };
-}
-
-/** Planned resources of one Pulumi type token, e.g. `aws:eks/cluster:Cluster`. */
-export function resources(ctx: EvidenceContext, type: string): PlannedResource[] {
-  return ctx.plan.resources.filter((r) => r.type === type);
-}
 
 /** The record at `path` of a value, or undefined. */
 export function field(value: unknown, ...path: string[]): unknown {
@@ -66,29 +28,24 @@ export function objectsOfKind(charts: readonly SynthesizedChart[], kind: string)
   return allObjects(charts).filter((o) => o.kind === kind);
 }
 
-export function nameOf(object: K8sObject): string {
+export function nameOf(object: object): string {
   return String(field(object, "metadata", "name") ?? "");
 }
 
-export function namespaceOf(object: K8sObject): string | undefined {
+export function namespaceOf(object: object): string | undefined {
   const ns = field(object, "metadata", "namespace");
   return typeof ns === "string" ? ns : undefined;
 }
 
 /** `Kind/namespace/name` or `Kind/name`: how the report names an object. */
-export function objectRef(object: K8sObject): string {
+export function objectRef(object: object): string {
   const ns = namespaceOf(object);
-  return `${String(object.kind)}/${ns ? `${ns}/` : ""}${nameOf(object)}`;
-}
-
-/** The object of `kind` named `name` in namespace `ns` (synthesized), if any. */
-export function findObject(ctx: EvidenceContext, kind: string, ns: string | undefined, name: string): K8sObject | undefined {
-  return objectsOfKind(ctx.charts, kind).find((o) => nameOf(o) === name && namespaceOf(o) === ns);
+  return `${String((object as { kind?: unknown }).kind)}/${ns ? `${ns}/` : ""}${nameOf(object)}`;
 }
 
 /** Does the plan register a Kubernetes object of this kind and name (the Pulumi side deploys it)? */
 export function plannedKubernetes(ctx: EvidenceContext, kind: string, name: string, ns?: string): boolean {
-  return ctx.plan.resources.some(
-    (r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && field(r.inputs, "metadata", "name") === name && (ns === undefined || field(r.inputs, "metadata", "namespace") === ns),
+  return (ctx.plan.resources as readonly PlannedKubernetesObject[]).some(
+    (r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && r.inputs.metadata?.name === name && (ns === undefined || r.inputs.metadata?.namespace === ns),
   );
 }

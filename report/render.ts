@@ -62,7 +62,7 @@ export function toMarkdown(data: ReportData): string {
     out.push(`### ${LAYER_TITLE[layer]}`, "", "| control | status | enforced by | evidence | test |", "| --- | --- | --- | --- | --- |");
     for (const r of rows) {
       const c = r.control;
-      out.push(`| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test}\`` : "—"} |`);
+      out.push(`| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test.file}\`<br>\`${cell(c.test.name)}\`` : "—"} |`);
     }
     out.push("");
   }

@@ -1,5 +1,6 @@
 /** Types of the control catalog and its evaluation (docs/report.md). */
 import type { BulwarkConfig } from "../config/model";
+import type { PolicyDefinition } from "../constructs/gatekeeper/policy";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
 
@@ -58,6 +59,8 @@ export interface EvidenceContext {
   readonly plan: Plan;
   /** The synthesized charts (`synthesizeApp(buildBulwarkApp(config))`). */
   readonly charts: readonly SynthesizedChart[];
+  /** The policy definitions (`loadPolicies()`): each policy's constraint kind. */
+  readonly policies: readonly PolicyDefinition[];
   /** Policy suite results by policy id (folder name): failures per case, empty when it passed. */
   readonly suites: Readonly<Record<string, SuiteSummary>>;
 }
@@ -85,6 +88,14 @@ export interface CheckOutcome {
   readonly detail?: string;
 }
 
+/** A jest test: its file and its title path (`describe › it`, each-table titles as written, e.g. `%s`). */
+export interface TestRef {
+  /** Repository-relative test file. */
+  readonly file: string;
+  /** The test's full title as jest prints it, describe blocks joined by ` › `. */
+  readonly name: string;
+}
+
 /** One catalog entry. */
 export interface Control {
   /** Stable id, e.g. `AWS-SECRETS-KMS`. */
@@ -93,8 +104,8 @@ export interface Control {
   readonly layer: Layer;
   readonly sources: ControlSources;
   readonly enforcement: Enforcement;
-  /** The test file (repository-relative) that fails when the control is removed; none for organizational. */
-  readonly test?: string;
+  /** The test that fails when the control is removed; none for organizational. @default none */
+  readonly test?: TestRef;
   /** The evidence predicate; none for organizational guidance, which is never counted as enforced. */
   readonly check?: (ctx: EvidenceContext) => CheckOutcome;
 }

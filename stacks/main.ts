@@ -1,8 +1,9 @@
 import { join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
-import { formatSummaryLine, reportFromPlan, writeReport } from "../report";
+import { buildReport, formatSummaryLine } from "../report";
 import { parseCommandLine, runCommand } from "./cli";
 import { countByType, formatPlanSummary, planStack, writePlan } from "./plan";
+import { evidenceFromPlan, writeReport } from "./report";
 import { formatSynthSummary, synthStack } from "./synth";
 
 export const MAIN_USAGE = `Usage: npm start -- [--stack <name>] [--out <dir>]
@@ -31,7 +32,7 @@ export function main(argv: readonly string[]): Promise<void> {
     const planFile = join(outdir, "plan.json");
     writePlan(plan, planFile);
     const synth = synthStack(stack, outdir);
-    const report = reportFromPlan(config, plan, synth.charts);
+    const report = buildReport(evidenceFromPlan(config, plan, synth.charts));
     const reportFile = writeReport(report, join(outdir, "report.md")).markdown;
     const top = countByType(plan.resources)
       .filter(([type]) => type.startsWith("aws:eks") || type.startsWith("aws:kms") || type.includes("helm") || type.includes("gatekeeper.sh"))

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { loadPolicies } from "../../constructs/gatekeeper/policy";
 import type { PlannedResource } from "../../lib/plan/engine";
 import { catalogPolicyIds, CONTROLS } from "../../report/catalog";
-import { collectEvidence } from "../../report/evidence";
 import type { ControlResult } from "../../report/evaluate";
 import { evaluateControls } from "../../report/evaluate";
-import { buildReport, toJson, toMarkdown, writeReport } from "../../report";
+import { buildReport, toJson, toMarkdown } from "../../report";
 import type { EvidenceContext } from "../../report/types";
 import { CHECKLIST_ITEMS } from "../../report/types";
+import { collectEvidence, writeReport } from "../../stacks/report";
 import { REPO_ROOT } from "../support/repo";
 
 type Obj = Record<string, unknown>;
@@ -48,7 +48,7 @@ describe("control catalog", () => {
   });
 
   it("names an existing test file for every enforceable control, and has a predicate for it", () => {
-    const broken = CONTROLS.filter((c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test)))).map((c) => c.id);
+    const broken = CONTROLS.filter((c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test.file)))).map((c) => c.id);
     expect(broken).toEqual([]);
   });
 
