@@ -117,7 +117,7 @@ describe("check --format json", () => {
 
   it("prints exactly one JSON document with one result per object, in file order", () => {
     expect(stdout.trim().split("\n")).toHaveLength(1);
-    expect(Object.keys(report)).toEqual(["results", "summary"]);
+    expect(Object.keys(report)).toEqual(["results", "dockerfiles", "summary"]);
     expect(report.results.map((r) => [r.file.replace(`${mixed}/`, ""), r.document, r.kind, r.namespace, r.name])).toEqual([
       ["a-good.yaml", 1, "Pod", "payments", "good"],
       ["b-bad.yaml", 1, "Pod", "payments", "bad"],
@@ -132,7 +132,7 @@ describe("check --format json", () => {
     expect(bad.map((v) => v.policy).sort()).toEqual(["BulwarkAllowedRegistries/allowed-registries", "BulwarkImageTags/image-tags"]);
     for (const v of bad) expect(Object.keys(v)).toEqual(["policy", "enforcementAction", "message"]);
     expect(report.results[2].violations.map((v) => v.policy)).toEqual(["BulwarkServiceNoNodePort/service-no-nodeport"]);
-    expect(report.summary).toEqual({ objects: 4, deny: 3, warn: 0, dryrun: 0 });
+    expect(report.summary).toEqual({ objects: 4, deny: 3, warn: 0, dryrun: 0, unchecked: 0, dockerfiles: 0 });
   });
 
   it("exits 1 when any object is denied", () => {
@@ -155,7 +155,7 @@ describe("check exit codes and input errors", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(JSON.parse(stdout).summary).toEqual({ objects: 2, deny: 0, warn: 3, dryrun: 0 });
+    expect(JSON.parse(stdout).summary).toEqual({ objects: 2, deny: 0, warn: 3, dryrun: 0, unchecked: 0, dockerfiles: 0 });
   });
 
   it("exits 2 on broken YAML, naming the file and the line", () => {
