@@ -3,7 +3,7 @@
  * input (`-`); objects with a pod template no ExpansionTemplate covers (not checked, --fail-on-unchecked);
  * and the CLI habits of `bulwark` (--version, start, examples in every --help).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -164,7 +164,7 @@ describe("bulwark CLI habits", () => {
   }
 
   test("--version prints the package's version", async () => {
-    const version = (require("../../package.json") as { version: string }).version;
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
     expect(await main(["--version"])).toEqual({ code: 0, stdout: `bulwark ${version}\n` });
   });
 
