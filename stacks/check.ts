@@ -98,8 +98,9 @@ export function runCheck(argv: readonly string[], projectDir = ".", stdin?: () =
   const dockerfiles = values.dockerfile ?? [];
   if (positionals.length === 0 && dockerfiles.length === 0) throw new UsageError("name at least one PATH (file or folder) to check");
   let report;
+  let checker: Checker;
   try {
-    const checker = checkerFor(values, projectDir);
+    checker = checkerFor(values, projectDir);
     report = checker.checkInputs({ paths: positionals, dockerfiles }, { namespace, allowedBaseImages: values["allowed-base-image"] }, stdin);
   } catch (error) {
     if (error instanceof CheckInputError) {
@@ -112,10 +113,13 @@ export function runCheck(argv: readonly string[], projectDir = ".", stdin?: () =
     }
     throw error;
   }
+  const exitCode = exitCodeOf(report, { failOnUnchecked: values["fail-on-unchecked"] === true });
   if (format === "json") process.stdout.write(`${JSON.stringify(toJsonReport(report))}\n`);
-  else if (format === "sarif") process.stdout.write(`${JSON.stringify(toSarifReport(report, bulwarkVersion()), null, 2)}\n`);
-  else process.stdout.write(toTextReport(report));
-  return exitCodeOf(report, { failOnUnchecked: values["fail-on-unchecked"] === true });
+  else if (format === "sarif") {
+    const sarif = toSarifReport(report, bulwarkVersion(), { gatekeeperObjects: checker.gatekeeperObjects, exitCode });
+    process.stdout.write(`${JSON.stringify(sarif, null, 2)}\n`);
+  } else process.stdout.write(toTextReport(report));
+  return exitCode;
 }
 
 export function checkMain(argv: readonly string[]): Promise<void> {

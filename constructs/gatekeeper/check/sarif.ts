@@ -3,12 +3,24 @@
  * constraint kind and per Dockerfile rule, one result per violation or finding, and a note per object whose
  * pod template was not checked.
  */
-import { DOCKERFILE_RULES } from "../../dockerfile";
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { CheckReport, CheckResult } from "./checker";
+import { NOT_CHECKED_RULE, sarifRules } from "./sarif-rules";
+
+export { NOT_CHECKED_RULE } from "./sarif-rules";
 
 const SARIF_LEVEL = { deny: "error", warn: "warning", dryrun: "note" } as const;
-/** The rule of objects whose pod template no ExpansionTemplate covers. */
-export const NOT_CHECKED_RULE = "BulwarkNotChecked";
+/** The base of relative artifact URIs: the folder `check` ran in (code scanning resolves it to the checkout). */
+export const SRCROOT = "%SRCROOT%";
+
+/** Options of {@link toSarifReport}. */
+export interface SarifOptions {
+  /** The Gatekeeper objects of the run: rule descriptions come from their ConstraintTemplates. @default [] */
+  readonly gatekeeperObjects?: readonly Record<string, unknown>[];
+  /** The run's exit code, recorded in `invocations`. @default exit code of the report without --fail-on-unchecked */
+  readonly exitCode?: number;
+}
 
 interface SarifResult {
   readonly ruleId: string;
@@ -44,17 +56,16 @@ function collectResults(report: CheckReport): SarifResult[] {
   return out;
 }
 
-const DOCKERFILE_TITLES = new Map<string, { title: string; hadolint?: string }>(Object.values(DOCKERFILE_RULES).map((r) => [r.id, r]));
-
-function ruleDescription(id: string): string {
-  const dockerfile = DOCKERFILE_TITLES.get(id);
-  if (dockerfile) return `Dockerfile: ${dockerfile.title}${dockerfile.hadolint ? ` (hadolint ${dockerfile.hadolint})` : ""}`;
-  if (id === NOT_CHECKED_RULE) return "An object with a pod template that no ExpansionTemplate covers: its containers were not checked";
-  return `Gatekeeper constraint kind ${id}`;
+/** A relative path stays relative to %SRCROOT% (portable across checkouts); an absolute one is a file: URI. */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  const posix = file.split("\\").join("/");
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  if (file.startsWith("(")) return { uri: encodeURIComponent(file) }; // (stdin)
+  return { uri: posix.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
 }
 
 /** SARIF 2.1.0: rules sorted by id, results in report order, each located at its file and line. */
-export function toSarifReport(report: CheckReport, toolVersion: string): unknown {
+export function toSarifReport(report: CheckReport, toolVersion: string, options: SarifOptions = {}): unknown {
   const collected = collectResults(report);
   const ruleIds = [...new Set(collected.map((r) => r.ruleId))].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
@@ -63,7 +74,7 @@ export function toSarifReport(report: CheckReport, toolVersion: string): unknown
     ruleIndex: ruleIndex.get(r.ruleId) ?? 0,
     level: r.level,
     message: { text: r.text },
-    locations: [{ physicalLocation: { artifactLocation: { uri: r.file.split("\\").join("/") }, region: { startLine: Math.max(1, r.line) } } }],
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(r.file), region: { startLine: Math.max(1, r.line) } } }],
     properties: r.properties,
   }));
   return {
@@ -75,9 +86,10 @@ export function toSarifReport(report: CheckReport, toolVersion: string): unknown
           driver: {
             name: "bulwark-check",
             version: toolVersion,
-            rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: ruleDescription(id) } })),
+            rules: sarifRules(ruleIds, options.gatekeeperObjects ?? []),
           },
         },
+        invocations: [{ executionSuccessful: true, exitCode: options.exitCode ?? (report.summary.deny > 0 ? 1 : 0) }],
         results,
       },
     ],
