@@ -9,7 +9,7 @@ import type { DockerfileModel, Stage, StageInstruction } from "./model";
 import { stageVariables, substitute } from "./model";
 import { isAllowedReference, parseImageReference } from "./reference";
 import { checkSecrets } from "./secrets";
-import { integrityBypasses } from "./shell";
+import { integrityBypasses, runScript } from "./shell";
 
 type Check = DockerfileCheck;
 
@@ -114,7 +114,7 @@ const checkIntegrity: Check = (model) =>
     stage.instructions
       .filter((i) => i.keyword === "RUN")
       .flatMap((instruction) =>
-        integrityBypasses(instruction.text).map((bypass) => ({
+        integrityBypasses(runScript(instruction.text)).map((bypass) => ({
           rule: DOCKERFILE_RULES.integrity.id,
           line: instruction.line,
           message: `RUN disables verification: ${bypass}; install from trusted sources with signatures and TLS checked (pin a checksum for downloads, e.g. curl -o f && sha256sum -c)`,

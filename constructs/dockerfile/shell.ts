@@ -5,7 +5,7 @@
  * inside a quoted `echo` argument is not a finding and `-fsSLk` is recognised as curl's `-k`.
  */
 import type { ParseEntry } from "shell-quote";
-import { parse } from "shell-quote";
+import { parse, quote } from "shell-quote";
 
 /** Flags that disable verification, by the command that takes them. */
 const BYPASS_FLAGS: Readonly<Record<string, readonly string[]>> = {
@@ -126,8 +126,33 @@ function flagFindings(command: SimpleCommand): string[] {
   return found;
 }
 
-/** Every integrity bypass in a shell command, described; empty when none. */
+const HEREDOC = /^<<-?(["']?)([A-Za-z_][A-Za-z0-9_]*)\1([^\n]*)\n([\s\S]*?)\n\s*\2\s*$/;
+
+/**
+ * The shell script of a RUN's arguments: the exec form's `sh -c` script (or its argv), a heredoc's body, or
+ * the shell form as written.
+ */
+export function runScript(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    try {
+      const argv = JSON.parse(trimmed) as unknown;
+      if (Array.isArray(argv) && argv.every((a) => typeof a === "string")) {
+        const name = (argv[0] ?? "").split("/").pop() ?? "";
+        return SHELLS.has(name) && argv[1] === "-c" ? String(argv[2] ?? "") : quote(argv);
+      }
+    } catch {
+      // not JSON: docker runs the text with the shell
+    }
+  }
+  const heredoc = HEREDOC.exec(trimmed);
+  return heredoc ? heredoc[4] : text;
+}
+
+/** Every integrity bypass in a shell command, described; empty when none. Lines are separate commands. */
 export function integrityBypasses(command: string, nesting = 0): string[] {
+  const lines = command.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  if (lines.length > 1) return [...new Set(lines.flatMap((line) => integrityBypasses(line, nesting)))];
   const found: string[] = [];
   if (CONFIG_BYPASS.test(command)) found.push(CONFIG_BYPASS.exec(command)![0]);
   for (const pipeline of pipelines(tokens(command))) {
