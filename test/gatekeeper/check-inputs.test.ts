@@ -179,3 +179,13 @@ describe("bulwark CLI habits", () => {
     expect(Object.keys(SUBCOMMANDS)).toEqual(expect.arrayContaining(["start", "policies", "check"]));
   });
 });
+
+describe("--stack-file", () => {
+  test("reads a stack file anywhere (same outcome as --stack); a missing one is a config error; one source only", () => {
+    const viaFile = capture(() => runCheck(["--format", "json", "--stack-file", join(REPO_ROOT, "Pulumi.dev.yaml"), repo], tmpdir()));
+    expect(viaFile.code).toBe(1);
+    expect(JSON.parse(viaFile.stdout)).toEqual(JSON.parse(check(["--format", "json", "--stack", "dev", repo]).stdout));
+    expect(() => runCheck(["--stack-file", join(dir, "Pulumi.nope.yaml"), repo], REPO_ROOT)).toThrow(/--stack-file = .*Pulumi\.nope\.yaml.*cannot read \(ENOENT\)/);
+    expect(() => check(["--stack", "dev", "--policies", "x", repo])).toThrow(/give one of --stack, --stack-file, --policies/);
+  });
+});
