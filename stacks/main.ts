@@ -15,7 +15,11 @@ short summary.
 
   --stack <name>  stack file Pulumi.<name>.yaml (default: dev)
   --out <dir>     output directory (default: dist)
-  --help          show this text`;
+  --help          show this text
+
+Examples:
+  npm start -- --stack dev
+  bulwark start --stack prod --out dist/prod`;
 
 export function main(argv: readonly string[]): Promise<void> {
   return runCommand(MAIN_USAGE, async () => {

@@ -15,7 +15,11 @@ network) with realistic mocked outputs, prints the resource tree and writes the 
   --stack <name>  stack file Pulumi.<name>.yaml to read (default: dev)
   --out <file>    where to write the plan (default: dist/plan.json)
   --quiet         print only the counts, not the tree
-  --help          show this text`;
+  --help          show this text
+
+Examples:
+  npm run plan -- --stack dev --quiet
+  bulwark plan --stack prod --out plan/prod.json`;
 
 /**
  * Plans `stack` offline: the same program `pulumi up` runs, fed the stack file's config as the Pulumi CLI

@@ -22,7 +22,11 @@ twin (<file> with .json), with the network reachability diagram and the RBAC att
   --stack <name>      stack file Pulumi.<name>.yaml (default: dev)
   --out <file>        Markdown output (default: dist/report.md; JSON twin: dist/report.json)
   --fail-on-missing   exit 1 when a control is missing or a tenant identity has a path to cluster-admin
-  --help              show this text`;
+  --help              show this text
+
+Examples:
+  npm run report -- --stack dev
+  bulwark report --stack prod --out reports/prod.md --fail-on-missing`;
 
 /** Runs every policy folder's suite through the offline engine (the same runner test/gatekeeper uses). */
 export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, SuiteSummary> {

@@ -13,7 +13,11 @@ one file per chart. The same stack file always gives byte-identical files.
 
   --stack <name>  stack file Pulumi.<name>.yaml to read (default: dev)
   --out <dir>     output directory (default: dist)
-  --help          show this text`;
+  --help          show this text
+
+Examples:
+  npm run synth -- --stack dev --out dist
+  bulwark synth --stack prod --out manifests/ && kubectl apply -f manifests/`;
 
 /** What a synth wrote: files and object counts by kind, and the charts themselves. */
 export interface SynthResult {

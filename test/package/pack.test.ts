@@ -92,8 +92,9 @@ describe("the packed tarball", () => {
     expect(packedFiles.filter((f) => /^(build\/)?(test|bench|examples)\//.test(f))).toEqual([]);
   });
 
-  test("the example carries the dev stack file unchanged (its check runs against the dev cluster's policies)", () => {
-    expect(readFileSync(join(EXAMPLE, "Pulumi.dev.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+  test("the example carries a policy bundle, no stack file (test/gatekeeper/bundle.test.ts checks the bundle is current)", () => {
+    expect(existsSync(join(EXAMPLE, "policies", "bundle.json"))).toBe(true);
+    expect(existsSync(join(EXAMPLE, "Pulumi.dev.yaml"))).toBe(false);
   });
 });
 
@@ -101,8 +102,8 @@ describe("the example app repository, with the tarball installed offline", () =>
   test("its CI script compiles it, passes its tests and snapshot, and checks its manifests clean (SARIF)", () => {
     const ci = run("bash", ["ci.sh"], app);
     expect({ status: ci.status, stderr: ci.status === 0 ? "" : ci.stderr, stdout: ci.status === 0 ? "" : ci.stdout }).toEqual({ status: 0, stderr: "", stdout: "" });
-    // jest ran the example's 4 tests against the committed snapshot (--ci: a missing snapshot fails).
-    expect(ci.stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+    // jest ran the example's 6 tests against the committed snapshot (--ci: a missing snapshot fails).
+    expect(ci.stderr).toMatch(/Tests:\s+6 passed, 6 total/);
     expect(ci.stderr).toMatch(/Snapshots:\s+1 passed, 1 total/);
     expect(existsSync(join(app, "build", "src", "main.js"))).toBe(true);
     const sarif = JSON.parse(readFileSync(join(app, "bulwark.sarif"), "utf8")) as { version: string; runs: { results: unknown[] }[] };
@@ -136,7 +137,8 @@ describe("the example app repository, with the tarball installed offline", () =>
     const unknown = run(bin, ["deploy"], app);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "deploy"/);
-    for (const command of ["synth", "plan", "check"]) {
+    expect(run(bin, ["--version"], app).stdout).toMatch(/^bulwark \d+\.\d+\.\d+\n$/);
+    for (const command of ["start", "synth", "plan", "check", "report", "policies"]) {
       const help = run(bin, [command, "--help"], app);
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: bulwark ${command}`));
@@ -150,13 +152,16 @@ describe("the example app repository, with the tarball installed offline", () =>
 
   test("the installed bulwark CLI plans and synthesizes the dev stack, with progress on stderr", () => {
     const bin = join(app, "node_modules", ".bin", "bulwark");
+    // The platform team's side: a folder holding the stack file.
+    const platformRepo = mkdtempSync(join(work, "platform-repo-"));
+    writeFileSync(join(platformRepo, "Pulumi.dev.yaml"), readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8"));
     const planFile = join(work, "plan.json");
-    const plan = run(bin, ["plan", "--quiet", "--out", planFile], app);
+    const plan = run(bin, ["plan", "--quiet", "--out", planFile], platformRepo);
     expect(plan.status).toBe(0);
     expect(plan.stderr).toMatch(/bulwark plan: finished in [0-9.]+ s \(exit 0\)/);
     const resources = (JSON.parse(readFileSync(planFile, "utf8")) as { resources: { type: string }[] }).resources;
     expect(resources.some((r) => r.type === "aws:eks/cluster:Cluster")).toBe(true);
-    const synth = run(bin, ["synth", "--out", join(work, "platform")], app);
+    const synth = run(bin, ["synth", "--out", join(work, "platform")], platformRepo);
     expect(synth.status).toBe(0);
     expect(synth.stderr).toMatch(/^bulwark synth: loading/);
     expect(synth.stdout).toMatch(/synth: \d+ objects in 4 files/);

@@ -15,8 +15,11 @@ import { PolicySet } from "../engine/evaluator";
 import { CLUSTER_SCOPED_KINDS } from "../engine/match";
 import type { GatekeeperChartsOptions } from "../index";
 import { addGatekeeperCharts } from "../index";
+import { allowedRegistriesOf } from "../bundle/bundle";
+import type { CheckInputs, DockerfileResult } from "./inputs";
+import { checkDockerfiles, readInputs, uncheckedReason } from "./inputs";
 import type { InputObject, InputProblem } from "./manifests";
-import { CheckInputError, collectFiles, readManifestFile } from "./manifests";
+import { CheckInputError } from "./manifests";
 
 export type { Violation } from "../engine/evaluator";
 
@@ -38,12 +41,35 @@ export interface CheckResult {
   readonly namespace: string | null;
   readonly name: string;
   readonly violations: readonly Violation[];
+  /** Why the object's containers were not checked (a pod template no ExpansionTemplate covers). */
+  readonly unchecked?: string;
 }
 
 /** The outcome of a run. */
 export interface CheckReport {
   readonly results: readonly CheckResult[];
-  readonly summary: { readonly objects: number; readonly deny: number; readonly warn: number; readonly dryrun: number };
+  /** Dockerfiles checked, in input order. */
+  readonly dockerfiles: readonly DockerfileResult[];
+  readonly summary: {
+    readonly objects: number;
+    /** Deny-level violations and Dockerfile findings. */
+    readonly deny: number;
+    readonly warn: number;
+    readonly dryrun: number;
+    /** Objects with a pod template not checked. */
+    readonly unchecked: number;
+    readonly dockerfiles: number;
+  };
+}
+
+/** Options of a run: the default namespace, the base of reported paths, Dockerfile allowlists. */
+export interface CheckRunOptions {
+  /** Namespace of namespaced objects without one. @default "default" */
+  readonly namespace?: string;
+  /** Reported file paths are relative to this folder. @default paths as given */
+  readonly baseDir?: string;
+  /** Base images allowed in Dockerfiles besides the allowed registries (see DockerfileRuleOptions). @default [] */
+  readonly allowedBaseImages?: readonly string[];
 }
 
 /** A compiled checker for one stack, bundle and PSS version. CEL is compiled once, at creation. */
@@ -54,9 +80,11 @@ export interface Checker {
   /** Violations of one object (its namespace used as given). */
   checkObject(object: Readonly<Record<string, unknown>>, namespaceLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>): Violation[];
   /** Checks objects already read; `namespace` fills in namespaced objects without one. */
-  checkObjects(objects: readonly InputObject[], options?: { readonly namespace?: string; readonly baseDir?: string }): CheckReport;
-  /** Reads and checks files and folders; throws {@link CheckInputError} when any input is bad. */
-  checkPaths(paths: readonly string[], options?: { readonly namespace?: string; readonly baseDir?: string }): CheckReport;
+  checkObjects(objects: readonly InputObject[], options?: CheckRunOptions, dockerfiles?: readonly DockerfileResult[]): CheckReport;
+  /** Reads and checks files and folders (manifests, Dockerfiles); throws {@link CheckInputError} when any input is bad. */
+  checkPaths(paths: readonly string[], options?: CheckRunOptions): CheckReport;
+  /** As checkPaths, with Dockerfiles given explicitly and standard input as `-`. */
+  checkInputs(inputs: CheckInputs, options?: CheckRunOptions, stdin?: () => string): CheckReport;
 }
 
 /** The synthesized Gatekeeper objects of a stack (what `npm run synth` writes for the Gatekeeper charts). */
@@ -68,13 +96,18 @@ export function synthesizeGatekeeperObjects(options: CheckerOptions): Record<str
 
 /** Builds a checker from a stack config. */
 export function createChecker(options: CheckerOptions): Checker {
-  const gatekeeperObjects = synthesizeGatekeeperObjects(options);
+  return createCheckerFromObjects(synthesizeGatekeeperObjects(options));
+}
+
+/** Builds a checker from Gatekeeper objects already synthesized (e.g. a policy bundle's). */
+export function createCheckerFromObjects(gatekeeperObjects: readonly Record<string, unknown>[]): Checker {
+  const allowedRegistries = allowedRegistriesOf(gatekeeperObjects);
   const policySet = PolicySet.fromObjects(gatekeeperObjects);
   const checker: Checker = {
     policySet,
     gatekeeperObjects,
     checkObject: (object, namespaceLabels) => policySet.evaluate(object, { namespaceLabels }),
-    checkObjects(objects, opts = {}) {
+    checkObjects(objects, opts = {}, dockerfiles = []) {
       const defaultNamespace = opts.namespace ?? "default";
       const prepared = objects.map((input) => {
         const object = input.object;
@@ -91,10 +124,13 @@ export function createChecker(options: CheckerOptions): Checker {
           if (meta.name) namespaceLabels.set(meta.name, meta.labels ?? {});
         }
       }
-      const summary = { objects: 0, deny: 0, warn: 0, dryrun: 0 };
+      const summary = { objects: 0, deny: 0, warn: 0, dryrun: 0, unchecked: 0, dockerfiles: dockerfiles.length };
+      for (const d of dockerfiles) summary.deny += d.findings.length;
       const results = prepared.map(({ input, object, namespace }) => {
         const violations = policySet.evaluate(object, { namespaceLabels });
+        const unchecked = uncheckedReason(object, policySet.expansions);
         summary.objects++;
+        if (unchecked) summary.unchecked++;
         for (const v of violations) summary[v.enforcementAction]++;
         const meta = (object.metadata ?? {}) as Record<string, unknown>;
         return {
@@ -106,23 +142,30 @@ export function createChecker(options: CheckerOptions): Checker {
           namespace,
           name: String(meta.name ?? meta.generateName ?? ""),
           violations,
+          ...(unchecked ? { unchecked } : {}),
         };
       });
-      return { results, summary };
+      const relativeDockerfiles = dockerfiles.map((d) => (opts.baseDir ? { ...d, file: relative(opts.baseDir, d.file) } : d));
+      return { results, dockerfiles: relativeDockerfiles, summary };
     },
     checkPaths(paths, opts = {}) {
+      return checker.checkInputs({ paths }, opts);
+    },
+    checkInputs(inputs, opts = {}, stdin) {
       const problems: InputProblem[] = [];
-      const objects: InputObject[] = [];
-      for (const file of collectFiles(paths, problems)) objects.push(...readManifestFile(file, problems));
-      if (paths.length === 0) problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
+      const { objects, dockerfiles } = readInputs(inputs, problems, stdin);
+      if (inputs.paths.length === 0 && (inputs.dockerfiles ?? []).length === 0) {
+        problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
+      }
+      const results = checkDockerfiles(dockerfiles, { allowedRegistries, allowedBaseImages: opts.allowedBaseImages }, problems);
       if (problems.length > 0) throw new CheckInputError(problems);
-      return checker.checkObjects(objects, opts);
+      return checker.checkObjects(objects, opts, results);
     },
   };
   return checker;
 }
 
-/** Exit code of a report: 1 when any deny-level violation, else 0. */
-export function exitCodeOf(report: CheckReport): 0 | 1 {
-  return report.summary.deny > 0 ? 1 : 0;
+/** Exit code of a report: 1 when any deny-level violation or Dockerfile finding (or, if asked, an unchecked object), else 0. */
+export function exitCodeOf(report: CheckReport, options: { readonly failOnUnchecked?: boolean } = {}): 0 | 1 {
+  return report.summary.deny > 0 || (options.failOnUnchecked === true && report.summary.unchecked > 0) ? 1 : 0;
 }

@@ -15,7 +15,9 @@ export function toJsonReport(report: CheckReport): unknown {
       namespace: r.namespace,
       name: r.name,
       violations: r.violations.map((v) => ({ policy: v.policy, enforcementAction: v.enforcementAction, message: v.message })),
+      ...(r.unchecked ? { unchecked: r.unchecked } : {}),
     })),
+    dockerfiles: report.dockerfiles.map((d) => ({ file: d.file, findings: d.findings.map((f) => ({ rule: f.rule, line: f.line, message: f.message })) })),
     summary: { ...report.summary },
   };
 }
@@ -26,57 +28,14 @@ export function toTextReport(report: CheckReport): string {
   for (const r of report.results) {
     const where = `${r.file}:${r.line} ${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
     for (const v of r.violations) lines.push(`${v.enforcementAction.toUpperCase().padEnd(6)} ${where}  ${v.policy}: ${v.message}`);
+    if (r.unchecked) lines.push(`${"SKIP".padEnd(6)} ${where}  not checked: ${r.unchecked}`);
   }
+  for (const d of report.dockerfiles) for (const f of d.findings) lines.push(`${"DENY".padEnd(6)} ${d.file}:${f.line} Dockerfile  ${f.rule}: ${f.message}`);
   const s = report.summary;
   const failing = report.results.filter((r) => r.violations.some((v) => v.enforcementAction === "deny")).length;
-  lines.push(`check: ${s.objects} objects, ${failing} denied; violations: ${s.deny} deny, ${s.warn} warn, ${s.dryrun} dryrun`);
+  const dockerfiles = s.dockerfiles > 0 ? `; ${s.dockerfiles} Dockerfiles, ${report.dockerfiles.filter((d) => d.findings.length > 0).length} failing` : "";
+  lines.push(`check: ${s.objects} objects, ${failing} denied, ${s.unchecked} not checked${dockerfiles}; violations: ${s.deny} deny, ${s.warn} warn, ${s.dryrun} dryrun`);
   return `${lines.join("\n")}\n`;
 }
 
-const SARIF_LEVEL = { deny: "error", warn: "warning", dryrun: "note" } as const;
-
-/** SARIF 2.1.0: one rule per constraint kind, one result per violation, located at the document's line. */
-export function toSarifReport(report: CheckReport, toolVersion: string): unknown {
-  const ruleIds = [...new Set(report.results.flatMap((r) => r.violations.map((v) => v.policy.split("/")[0])))].sort();
-  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const results = report.results.flatMap((r) =>
-    r.violations.map((v) => {
-      const ruleId = v.policy.split("/")[0];
-      return {
-        ruleId,
-        ruleIndex: ruleIndex.get(ruleId) ?? 0,
-        level: SARIF_LEVEL[v.enforcementAction],
-        message: { text: `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}: ${v.message}` },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: r.file.split("\\").join("/") },
-              region: { startLine: Math.max(1, r.line) },
-            },
-          },
-        ],
-        properties: { constraint: v.policy, enforcementAction: v.enforcementAction, document: r.document },
-      };
-    }),
-  );
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "bulwark-check",
-            version: toolVersion,
-            rules: ruleIds.map((id) => ({
-              id,
-              name: id,
-              shortDescription: { text: `Gatekeeper constraint kind ${id}` },
-            })),
-          },
-        },
-        results,
-      },
-    ],
-  };
-}
+export { toSarifReport } from "./sarif";

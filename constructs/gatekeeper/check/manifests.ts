@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 import { LineCounter, parseAllDocuments } from "yaml";
+import { isDockerfileName } from "../../dockerfile";
 
 /** One problem with the input: file, line, what is wrong. */
 export interface InputProblem {
@@ -32,7 +33,7 @@ export interface InputObject {
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
-/** Lists the manifest files of the given paths (folders recursively, sorted); missing paths are problems. */
+/** Lists the manifest files and Dockerfiles of the given paths (folders recursively, sorted); missing paths are problems. */
 export function collectFiles(paths: readonly string[], problems: InputProblem[]): string[] {
   const files: string[] = [];
   const walk = (path: string, explicit: boolean): void => {
@@ -45,7 +46,7 @@ export function collectFiles(paths: readonly string[], problems: InputProblem[])
     }
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path).sort()) walk(join(path, entry), false);
-    } else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) {
+    } else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase()) || isDockerfileName(path)) {
       files.push(path);
     }
   };

@@ -68,7 +68,8 @@ function subjectOf(object: K8sObject, options: EvaluateOptions): MatchSubject {
 export class PolicySet {
   private constructor(
     private readonly constraints: readonly LoadedConstraint[],
-    private readonly expansions: readonly ExpansionTemplateObject[],
+    /** The ExpansionTemplates of the set (which kinds' pod templates are checked). */
+    readonly expansions: readonly ExpansionTemplateObject[],
   ) {}
 
   /** Number of constraints in the set. */

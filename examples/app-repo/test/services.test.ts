@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { App, Testing } from "cdk8s";
@@ -18,9 +18,9 @@ interface SarifLog {
   runs: { results: { ruleId: string; level: string }[] }[];
 }
 
-/** `bulwark check --stack dev --format sarif` on a folder, from this repository (it holds Pulumi.dev.yaml). */
-function check(dir: string): { status: number | null; sarif: SarifLog; stderr: string } {
-  const run = spawnSync(process.execPath, [bulwarkBin(), "check", "--stack", "dev", "--format", "sarif", dir], { cwd: REPO, encoding: "utf8" });
+/** `bulwark check --policies policies --format sarif` on paths, from this repository (it holds the bundle). */
+function check(...paths: string[]): { status: number | null; sarif: SarifLog; stderr: string } {
+  const run = spawnSync(process.execPath, [bulwarkBin(), "check", "--policies", "policies", "--format", "sarif", ...paths], { cwd: REPO, encoding: "utf8" });
   return { status: run.status, sarif: JSON.parse(run.stdout) as SarifLog, stderr: run.stderr };
 }
 
@@ -60,9 +60,9 @@ describe("services", () => {
     }
   });
 
-  test("bulwark check passes the synthesized manifests against the dev cluster's policies", () => {
+  test("bulwark check passes the synthesized manifests and the Dockerfile against the dev cluster's policies", () => {
     synthInto(dir);
-    const result = check(dir);
+    const result = check(dir, "Dockerfile");
     expect(result.sarif.runs[0].results).toEqual([]);
     expect(result.status).toBe(0);
   });
@@ -87,5 +87,22 @@ describe("services", () => {
     expect(result.status).toBe(1);
     const rules = new Set(result.sarif.runs[0].results.map((r) => r.ruleId));
     expect([...rules]).toEqual(expect.arrayContaining(["BulwarkAllowedRegistries", "BulwarkImageTags", "K8sPSSPrivileged"]));
+  });
+
+  test("bulwark check fails a Dockerfile that runs as root from an unpinned public image", () => {
+    writeFileSync(join(dir, "Dockerfile"), "FROM node:latest\nCOPY .env /app/\n");
+    const result = check(join(dir, "Dockerfile"));
+    expect(result.status).toBe(1);
+    const rules = new Set(result.sarif.runs[0].results.map((r) => r.ruleId));
+    expect([...rules].sort()).toEqual(["DockerfileAllowedRegistry", "DockerfileLatestTag", "DockerfileRootUser", "DockerfileSecretInLayer"]);
+  });
+
+  test("a policy bundle edited after export is refused (exit 2), nothing is checked", () => {
+    cpSync(join(REPO, "policies"), join(dir, "policies"), { recursive: true });
+    const constraints = join(dir, "policies", "constraints.yaml");
+    writeFileSync(constraints, readFileSync(constraints, "utf8").replace("enforcementAction: deny", "enforcementAction: dryrun"));
+    const run = spawnSync(process.execPath, [bulwarkBin(), "check", "--policies", join(dir, "policies"), "Dockerfile"], { cwd: REPO, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("the bundle was altered after export");
   });
 });
