@@ -15,6 +15,7 @@ import { PolicySet } from "../engine/evaluator";
 import { CLUSTER_SCOPED_KINDS } from "../engine/match";
 import type { GatekeeperChartsOptions } from "../index";
 import { addGatekeeperCharts } from "../index";
+import { admissionView } from "./admission";
 import type { InputObject, InputProblem } from "./manifests";
 import { CheckInputError, collectFiles, readManifestFile } from "./manifests";
 
@@ -73,11 +74,12 @@ export function createChecker(options: CheckerOptions): Checker {
   const checker: Checker = {
     policySet,
     gatekeeperObjects,
-    checkObject: (object, namespaceLabels) => policySet.evaluate(object, { namespaceLabels }),
+    // Policies judge what admission sees: the API server's pruning and defaulting applied first.
+    checkObject: (object, namespaceLabels) => policySet.evaluate(admissionView(object), { namespaceLabels }),
     checkObjects(objects, opts = {}) {
       const defaultNamespace = opts.namespace ?? "default";
       const prepared = objects.map((input) => {
-        const object = input.object;
+        const object = admissionView(input.object);
         const meta = (object.metadata ?? {}) as Record<string, unknown>;
         const clusterScoped = CLUSTER_SCOPED_KINDS.has(String(object.kind));
         const namespace = clusterScoped ? null : typeof meta.namespace === "string" && meta.namespace ? meta.namespace : defaultNamespace;
@@ -115,6 +117,10 @@ export function createChecker(options: CheckerOptions): Checker {
       const objects: InputObject[] = [];
       for (const file of collectFiles(paths, problems)) objects.push(...readManifestFile(file, problems));
       if (paths.length === 0) problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
+      else if (problems.length === 0 && objects.length === 0) {
+        // An empty folder, a wrong glob or comment-only files would otherwise pass as "no violation".
+        problems.push({ file: paths.join(" "), message: "no Kubernetes objects found (.yaml, .yml and .json files with apiVersion and kind); name the manifests to check" });
+      }
       if (problems.length > 0) throw new CheckInputError(problems);
       return checker.checkObjects(objects, opts);
     },
