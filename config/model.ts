@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
+import { configKeyProblem, crossKeyProblems } from "./cross-checks";
 import { strictObject } from "./fields";
 import type { ConfigProblem } from "./errors";
 import { ConfigError } from "./errors";
@@ -118,7 +119,10 @@ export function parseStackConfig(
 ): BulwarkConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(entries).sort()) {
-    if (key.startsWith("bulwark:") && !BULWARK_KEYS.includes(key)) {
+    const keyProblem = configKeyProblem(key);
+    if (keyProblem) {
+      problems.push({ path: key, value: entries[key], message: keyProblem, line: options.locate?.([key]) });
+    } else if (key.startsWith("bulwark:") && !BULWARK_KEYS.includes(key)) {
       problems.push({
         path: key,
         value: entries[key],
@@ -131,6 +135,13 @@ export function parseStackConfig(
   if (!result.success) problems.push(...toProblems(result.error.issues, entries, options.locate));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, options.file);
   const data = result.data;
+  const crossKey = crossKeyProblems(data["bulwark:cluster"], data["bulwark:tenants"], data["bulwark:policy"]).map((problem) => ({
+    path: keyPath(problem.path),
+    value: problem.value,
+    message: problem.message,
+    line: options.locate?.(problem.path),
+  }));
+  if (crossKey.length > 0) throw new ConfigError(crossKey, options.file);
   return {
     stack,
     region: data["aws:region"],
