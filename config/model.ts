@@ -69,6 +69,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeType(value: unknown): string {
   if (value === null) return "null";
+  if (typeof value === "number" && !Number.isFinite(value)) return `${String(value)} (not a finite number)`;
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
 }

@@ -1,7 +1,6 @@
-import { resolve } from "node:path";
 import { loadStackFile } from "../config/load";
 import { formatSummaryLine, generateReport, writeReport } from "../report";
-import { parseCommandLine, runCommand } from "./cli";
+import { outputFile, parseCommandLine, runCommand } from "./cli";
 
 export const REPORT_USAGE = `Usage: npm run report -- [--stack <name>] [--out <file>] [--fail-on-missing]
 
@@ -23,7 +22,8 @@ export function reportMain(argv: readonly string[]): Promise<void> {
     }
     const stack = values.stack ?? "dev";
     loadStackFile(stack); // bad input stops here: exit 2, nothing written
-    const file = resolve(values.out ?? "dist/report.md");
+    const file = outputFile("--out", values.out ?? "dist/report.md");
+    outputFile("--out", file.replace(/\.md$/, "") + ".json");
     process.stderr.write(`report: planning and synthesizing stack ${stack}...\n`);
     const data = await generateReport(stack);
     const written = writeReport(data, file);
