@@ -84,6 +84,12 @@ const CASES: Readonly<Record<string, BadCase>> = {
     says: [/OUT\/loop: symlink loop/, /OUT\/loop2: symlink loop/],
   },
   "check on a symlink to itself": { stack: (p) => (writeFileSync(join(p, "Pulumi.dev.yaml"), DEV), symlinkSync("self.yaml", join(p, "OUT", "self.yaml"))), command: "check", args: ["OUT/self.yaml"], says: [/self\.yaml: cannot read: ELOOP/] },
+  "check on a YAML alias bomb": {
+    stack: (p) => (writeFileSync(join(p, "Pulumi.dev.yaml"), DEV), writeFileSync(join(p, "OUT", "bomb.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nx: &a [y,y,y,y,y,y,y,y,y]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n")),
+    command: "check",
+    args: ["OUT/bomb.yaml"],
+    says: [/bomb\.yaml:1: invalid YAML: Excessive alias count/],
+  },
   "check on a YAML 1.2 directive": { stack: (p) => (writeFileSync(join(p, "Pulumi.dev.yaml"), DEV), writeFileSync(join(p, "OUT", "d.yaml"), "%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n")), command: "check", args: ["OUT/d.yaml"], says: [/d\.yaml:\d+: YAML directives/] },
 };
 
@@ -126,7 +132,7 @@ describe("bad input exits 2, says where and what is accepted, prints no stack tr
     for (const expected of badCase.says) expect(result.stderr).toMatch(expected);
     expect(result.stderr).not.toMatch(/^\s+at /m);
     // Only what the case itself put there: the out folder gets nothing.
-    const left = readdirSync(join(dir, "OUT")).filter((f) => !f.startsWith("loop") && f !== "self.yaml" && f !== "c.yaml" && f !== "d.yaml");
+    const left = readdirSync(join(dir, "OUT")).filter((f) => !f.startsWith("loop") && f !== "self.yaml" && f !== "c.yaml" && f !== "d.yaml" && f !== "bomb.yaml");
     expect(left).toEqual([]);
   });
 });

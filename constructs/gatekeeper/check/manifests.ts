@@ -290,11 +290,12 @@ export function documentStartLines(text: string): number[] {
  * The fast path: js-yaml with kubectl's scalar rules ({@link KUBECTL_JS_YAML_SCHEMA}; duplicate keys are
  * errors), about ten times faster than the exact parser. Returns undefined (use the exact path) on any
  * error, when the document count does not match the markers, and for what only the exact path handles
- * (directives, anchors with their alias limit, lists whose items need their own lines), so problems are
- * always reported by the exact parser with file, line and column.
+ * (directives, lists whose items need their own lines, aliases that expand to more nodes than the text
+ * could hold without them: an alias bomb), so problems are always reported by the exact parser with file,
+ * line and column.
  */
 export function readYamlFast(file: string, text: string): { document: number; line: number; value: unknown }[] | undefined {
-  if (/^%/m.test(text) || /(^|[\s[{,:-])&\S/m.test(text)) return undefined;
+  if (/^%/m.test(text)) return undefined;
   let values: unknown[];
   try {
     values = loadAll(text, undefined, { schema: KUBECTL_JS_YAML_SCHEMA, filename: file });
@@ -303,7 +304,23 @@ export function readYamlFast(file: string, text: string): { document: number; li
   }
   const starts = documentStartLines(text);
   if (starts.length !== values.length || values.some(hasItems)) return undefined;
+  // js-yaml shares aliased nodes; walking them later expands them. Without aliases every node takes at
+  // least one character of the text, so more nodes than characters means expansion: let the exact path
+  // (with its alias limit) decide.
+  if (!withinNodeBudget(values, 2 * text.length + 16)) return undefined;
   return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
+}
+
+/** True when walking `value` (shared nodes counted each time they are reached) visits at most `budget` nodes. */
+function withinNodeBudget(value: unknown, budget: number): boolean {
+  let left = budget;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (--left < 0) return false;
+    if (node !== null && typeof node === "object") for (const child of Object.values(node)) stack.push(child);
+  }
+  return true;
 }
 
 /** Anchors and aliases a document may use: enough for any real manifest, far too few for an alias bomb. */
