@@ -81,6 +81,14 @@ export const PINNED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, Partial<A
 /** EKS add-on versions look like `v1.19.5-eksbuild.3`. */
 export const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
 
+/**
+ * EKS service quotas (default values) a stack file must fit. Source: Amazon EKS User Guide, "View and manage
+ * Amazon EKS and Fargate service quotas" (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html):
+ * managed node groups per cluster 30 and nodes per managed node group 450 (both adjustable), public
+ * endpoint access CIDR ranges per cluster 40 (not adjustable).
+ */
+export const EKS_QUOTAS = { nodeGroupsPerCluster: 30, nodesPerNodeGroup: 450, publicAccessCidrsPerCluster: 40 } as const;
+
 /** The broadest CIDR Bulwark accepts for any network allowed to reach the API server, per family. */
 export const BROADEST_ALLOWED_PREFIX = { 4: 8, 6: 32 } as const;
 /** The most IPv4 addresses a list of allowed CIDRs may cover together (one /8). */
@@ -187,6 +195,9 @@ const endpoint = strictObject({
    */
   publicAccessCidrs: apiAccessCidrList
     .refine((cidrs) => cidrs.length > 0, { error: "must list at least one network, or be omitted to keep the endpoint private" })
+    .refine((cidrs) => cidrs.length <= EKS_QUOTAS.publicAccessCidrsPerCluster, {
+      error: `must list at most ${EKS_QUOTAS.publicAccessCidrsPerCluster} networks: the EKS limit of public endpoint CIDR ranges per cluster`,
+    })
     .optional(),
   /** Networks (VPN, bastion subnets) admitted to port 443 of the private endpoint by the cluster security group. */
   adminCidrs: apiAccessCidrList.optional(),
@@ -197,6 +208,15 @@ const endpoint = strictObject({
     .optional(),
 });
 
+const nodeCount = (min: number, what: string) =>
+  z
+    .number()
+    .int({ error: `must be an integer from ${min} to ${EKS_QUOTAS.nodesPerNodeGroup}` })
+    .min(min, { error: `must be an integer from ${min} to ${EKS_QUOTAS.nodesPerNodeGroup}` })
+    .max(EKS_QUOTAS.nodesPerNodeGroup, {
+      error: `must be at most ${EKS_QUOTAS.nodesPerNodeGroup} ${what}: the EKS quota of nodes per managed node group; add node groups for more capacity`,
+    });
+
 const nodeGroup = strictObject({
   name: dns1123Label,
   instanceTypes: z
@@ -205,10 +225,10 @@ const nodeGroup = strictObject({
     .optional(),
   amiType: z.enum(BOTTLEROCKET_AMI_TYPES, { error: `must be a Bottlerocket AMI type: ${BOTTLEROCKET_AMI_TYPES.join(", ")}` }).optional(),
   capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: "must be ON_DEMAND or SPOT" }).optional(),
-  minSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
-  desiredSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 0" }).min(0, { error: "must be an integer >= 0" }).optional(),
-  maxSize: z.number().refine(Number.isInteger, { error: "must be an integer >= 1" }).min(1, { error: "must be an integer >= 1" }).optional(),
-  diskSizeGiB: z.number().refine(Number.isInteger, { error: "must be an integer from 20 to 16384 (GiB)" }).min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
+  minSize: nodeCount(0, "nodes").optional(),
+  desiredSize: nodeCount(0, "nodes").optional(),
+  maxSize: nodeCount(1, "nodes").optional(),
+  diskSizeGiB: z.number().int().min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
   labels: z.record(z.string(), z.string()).optional(),
 }).superRefine((group, ctx) => {
   const problem = nodeGroupScalingProblem(group);
@@ -274,6 +294,7 @@ export const clusterSchema = strictObject({
   nodeGroups: z
     .array(nodeGroup)
     .min(1, { error: "must list at least one node group, or be omitted for the default group" })
+    .max(EKS_QUOTAS.nodeGroupsPerCluster, { error: `must list at most ${EKS_QUOTAS.nodeGroupsPerCluster} node groups: the EKS quota of managed node groups per cluster` })
     .superRefine((groups, ctx) => {
       const seen = new Set<string>();
       groups.forEach((group, index) => {

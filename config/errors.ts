@@ -26,6 +26,8 @@ export class ConfigError extends Error {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return "(missing)";
+  // JSON would print NaN and Infinity (YAML .nan, .inf, 1e400) as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }

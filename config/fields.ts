@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from "node:net";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /**
@@ -53,26 +53,42 @@ export const quantity = z.string().regex(QUANTITY, {
   error: "must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi",
 });
 
+/** An address of either family, parsed by ipaddr.js from the strict spellings only (no `10.1`, `0x7f.1`). */
+function parseAddress(text: string): { family: 4 | 6; address: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 4, address: ipaddr.IPv4.parse(text) };
+  // A zone (fe80::1%eth0) names an interface of one host: never a network in a stack file or a manifest.
+  if (ipaddr.IPv6.isValid(text) && !text.includes("%")) return { family: 6, address: ipaddr.IPv6.parse(text) };
+  return undefined;
+}
+
+/** Canonical text: dotted quad, or RFC 5952 for IPv6 (IPv4-mapped addresses keep their dotted tail). */
+function addressText(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  return address.kind() === "ipv4" ? address.toString() : (address as ipaddr.IPv6).toRFC5952String();
+}
+
+/** The network address of `address`/`prefix` (host bits cleared). */
+function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const cidr = `${address.toString()}/${prefix}`;
+  return address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+}
+
 /** Parses `a.b.c.d/n` or `x::y/n`; returns the canonical network or a reason it is not one. */
 export function parseCidr(text: string): { family: 4 | 6; canonical: string } | { error: string } {
   const slash = text.indexOf("/");
   if (slash < 0) return { error: "must be a CIDR with a prefix length, e.g. 10.0.0.0/16 or 2001:db8::/32" };
-  const address = text.slice(0, slash);
+  const parsed = parseAddress(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
-  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : 0;
-  if (family === 0) return { error: "must be a CIDR: the address part is not an IPv4 or IPv6 address" };
-  const bits = family === 4 ? 32 : 128;
+  if (!parsed) return { error: "must be a CIDR: the address part is not an IPv4 or IPv6 address" };
+  const bits = parsed.family === 4 ? 32 : 128;
   if (!/^[0-9]{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
     return { error: `must be a CIDR: the prefix length must be 0 to ${bits}` };
   }
   const prefix = Number(prefixText);
-  const value = addressToBigInt(address, family);
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  if ((value & hostMask) !== 0n) {
-    const network = bigIntToAddress(value & ~hostMask, family);
-    return { error: `must be a CIDR with no host bits set; did you mean ${network}/${prefix}?` };
+  const network = networkOf(parsed.address, prefix);
+  if (network.toNormalizedString() !== parsed.address.toNormalizedString()) {
+    return { error: `must be a CIDR with no host bits set; did you mean ${addressText(network)}/${prefix}?` };
   }
-  return { family, canonical: `${bigIntToAddress(value, family)}/${prefix}` };
+  return { family: parsed.family, canonical: `${addressText(parsed.address)}/${prefix}` };
 }
 
 /**
@@ -81,68 +97,29 @@ export function parseCidr(text: string): { family: 4 | 6; canonical: string } | 
  */
 export function cidrNetwork(text: string): { family: 4 | 6; canonical: string } | undefined {
   const trimmed = text.trim();
-  const [address, prefixText] = trimmed.includes("/") ? trimmed.split("/", 2) : [trimmed, undefined];
-  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : 0;
-  if (family === 0) return undefined;
-  const bits = family === 4 ? 32 : 128;
+  const [addressPart, prefixText] = trimmed.includes("/") ? trimmed.split("/", 2) : [trimmed, undefined];
+  const parsed = parseAddress(addressPart);
+  if (!parsed) return undefined;
+  const bits = parsed.family === 4 ? 32 : 128;
   if (prefixText !== undefined && (!/^[0-9]{1,3}$/.test(prefixText) || Number(prefixText) > bits)) return undefined;
   const prefix = prefixText === undefined ? bits : Number(prefixText);
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  return { family, canonical: `${bigIntToAddress(addressToBigInt(address, family) & ~hostMask, family)}/${prefix}` };
+  return { family: parsed.family, canonical: `${addressText(networkOf(parsed.address, prefix))}/${prefix}` };
 }
 
-/** True when CIDR `outer` contains every address of CIDR `inner` (both valid, same family). */
+/** True when CIDR `outer` contains every address of CIDR `inner` (both valid; different families never). */
 export function cidrContains(outer: string, inner: string): boolean {
-  const [oa, op] = outer.split("/");
-  const [ia, ip] = inner.split("/");
-  const of = isIPv4(oa) ? 4 : 6;
-  const inf = isIPv4(ia) ? 4 : 6;
-  if (of !== inf || Number(ip) < Number(op)) return false;
-  const bits = of === 4 ? 32 : 128;
-  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - Number(op))) - 1n);
-  return (addressToBigInt(oa, of) & mask) === (addressToBigInt(ia, inf) & mask);
+  const [outerAddress, outerPrefix] = ipaddr.parseCIDR(outer);
+  const [innerAddress, innerPrefix] = ipaddr.parseCIDR(inner);
+  if (outerAddress.kind() !== innerAddress.kind() || innerPrefix < outerPrefix) return false;
+  return innerAddress.match(outerAddress, outerPrefix);
 }
 
-function addressToBigInt(address: string, family: 4 | 6): bigint {
-  if (family === 4) return address.split(".").reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);
-  let text = address;
-  // An IPv6 address may end in dotted IPv4 form.
-  const dotted = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (dotted) {
-    const v4 = addressToBigInt(dotted[1], 4);
-    text = `${text.slice(0, -dotted[1].length)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
-  const headGroups = head ? head.split(":") : [];
-  const tailGroups = tail ? tail.split(":") : [];
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(missing).fill("0"), ...tailGroups];
-  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
-}
-
-function bigIntToAddress(value: bigint, family: 4 | 6): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
-  }
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  // RFC 5952: compress the longest run (length >= 2) of zero groups.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  if (bestStart < 0) return groups.join(":");
-  return `${groups.slice(0, bestStart).join(":")}::${groups.slice(bestStart + bestLength).join(":")}`;
+/** The first and last address of a valid CIDR, as integers (for unions of ranges). */
+export function cidrBounds(text: string): { family: 4 | 6; first: bigint; last: bigint } {
+  const [address, prefix] = ipaddr.parseCIDR(text);
+  const bits = address.kind() === "ipv4" ? 32 : 128;
+  const first = networkOf(address, prefix).toByteArray().reduce((acc, byte) => (acc << 8n) + BigInt(byte), 0n);
+  return { family: bits === 32 ? 4 : 6, first, last: first + (1n << BigInt(bits - prefix)) - 1n };
 }
 
 /** A CIDR in canonical form (no host bits); the value is normalised. */

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, isMap, parseDocument } from "yaml";
 import { ConfigError } from "./errors";
 import type { BulwarkConfig } from "./model";
 import { parseStackConfig } from "./model";
+
+/** Anchors and aliases a stack file may use: plenty for sharing a block, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Stack names: what Pulumi accepts in `Pulumi.<stack>.yaml`. */
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -25,6 +28,10 @@ export function loadStackFile(stack: string, projectDir = "."): BulwarkConfig {
   if (!existsSync(file)) {
     throw new ConfigError([{ path: "--stack", value: stack, message: `no stack file ${file}; create it or pass an existing stack` }]);
   }
+  // A folder, FIFO or device named like a stack file: reading it fails or blocks forever.
+  if (!statSync(file).isFile()) {
+    throw new ConfigError([{ path: "--stack", value: stack, message: `${file} is not a regular file; the stack file must be a YAML file` }]);
+  }
   return parseStackYaml(stack, readFileSync(file, "utf8"), file);
 }
 
@@ -35,7 +42,7 @@ export function loadStackFile(stack: string, projectDir = "."): BulwarkConfig {
 export function readStackEntries(stack: string, projectDir = "."): Record<string, unknown> {
   loadStackFile(stack, projectDir);
   const doc = parseDocument(readFileSync(stackFilePath(stack, projectDir), "utf8"));
-  return (doc.toJS() as { config: Record<string, unknown> }).config;
+  return (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as { config: Record<string, unknown> }).config;
 }
 
 /** Parses the text of a stack file; `file` is used in messages. */
@@ -57,7 +64,14 @@ export function parseStackYaml(stack: string, text: string, file: string): Bulwa
   if (!isMap(config)) {
     throw new ConfigError([{ path: "config", value: undefined, message: "the stack file must have a `config:` mapping", line: 1 }], file);
   }
-  const entries = (doc.toJS() as { config: Record<string, unknown> }).config ?? {};
+  let entries: Record<string, unknown>;
+  try {
+    entries = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as { config: Record<string, unknown> }).config ?? {};
+  } catch (error) {
+    // An alias bomb (a few lines that expand to billions of nodes) stops here, not in memory.
+    const message = `invalid YAML: ${(error as Error).message}; at most ${MAX_ALIAS_COUNT} alias expansions are accepted`;
+    throw new ConfigError([{ path: "(yaml)", value: undefined, message, line: 1 }], file);
+  }
   const locate = (path: readonly (string | number)[]) => {
     // Walk up to the nearest node that exists (a missing key is reported at its parent).
     for (let depth = path.length; depth >= 0; depth--) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
+import { configKeyProblem, crossKeyProblems } from "./cross-checks";
 import { strictObject } from "./fields";
 import type { ConfigProblem } from "./errors";
 import { ConfigError } from "./errors";
@@ -82,6 +83,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeType(value: unknown): string {
   if (value === null) return "null";
+  if (typeof value === "number" && !Number.isFinite(value)) return `${String(value)} (not a finite number)`;
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
 }
@@ -132,7 +134,10 @@ export function parseStackConfig(
 ): BulwarkConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(entries).sort()) {
-    if (key.startsWith("bulwark:") && !BULWARK_KEYS.includes(key)) {
+    const keyProblem = configKeyProblem(key);
+    if (keyProblem) {
+      problems.push({ path: key, value: entries[key], message: keyProblem, line: options.locate?.([key]) });
+    } else if (key.startsWith("bulwark:") && !BULWARK_KEYS.includes(key)) {
       problems.push({
         path: key,
         value: entries[key],
@@ -145,6 +150,13 @@ export function parseStackConfig(
   if (!result.success) problems.push(...toProblems(result.error.issues, entries, options.locate));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, options.file);
   const data = result.data;
+  const crossKey = crossKeyProblems(data["bulwark:cluster"], data["bulwark:tenants"], data["bulwark:policy"]).map((problem) => ({
+    path: keyPath(problem.path),
+    value: problem.value,
+    message: problem.message,
+    line: options.locate?.(problem.path),
+  }));
+  if (crossKey.length > 0) throw new ConfigError(crossKey, options.file);
   return {
     stack,
     region: data["aws:region"],

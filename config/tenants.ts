@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidr, cidrContains, dns1123Label, labelKey, labelValue, quantity, strictObject } from "./fields";
+import { cidr, cidrBounds, cidrContains, dns1123Label, labelKey, labelValue, quantity, strictObject } from "./fields";
 import { RESERVED_NAMESPACES, isReservedNamespace } from "./namespaces";
 
 
@@ -43,13 +43,41 @@ const principalList = z.array(iamPrincipalArn).refine((arns) => new Set(arns).si
   error: "must not list a principal twice",
 });
 
+/**
+ * IPv6 ranges whose addresses stand for IPv4 ones: IPv4-mapped (RFC 4291), IPv4-compatible (deprecated,
+ * RFC 4291) and NAT64 (RFC 6052 well-known prefix, RFC 8215 local use). A grant inside one of them is an
+ * IPv4 grant in disguise (`::ffff:169.254.169.254` is the metadata endpoint), so it must be written as IPv4.
+ */
+export const IPV4_EMBEDDING_IPV6_RANGES = ["::ffff:0:0/96", "::/96", "64:ff9b::/96", "64:ff9b:1::/48"] as const;
+
+/** Why a tenant may not be granted egress to `value` (a canonical CIDR), or undefined. */
+export function egressCidrProblem(value: string): string | undefined {
+  const embedding = IPV4_EMBEDDING_IPV6_RANGES.find((range) => cidrContains(range, value));
+  if (embedding) return `is inside ${embedding}, IPv6 addresses that stand for IPv4 ones; write the IPv4 CIDR (IPv4-mapped ::ffff:169.254.169.254 is the metadata endpoint)`;
+  if (Object.values(INSTANCE_METADATA_CIDRS).some((imds) => cidrContains(imds, value))) {
+    return "must not target the instance metadata endpoint; it is always excluded from tenant egress";
+  }
+  return undefined;
+}
+
+/** True when the CIDRs together cover every address of one family (the whole internet, for egress). */
+export function cidrsCoverFamily(cidrs: readonly string[], family: 4 | 6): boolean {
+  const ranges = cidrs.map(cidrBounds).filter((range) => range.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const last = (1n << (family === 4 ? 32n : 128n)) - 1n;
+  let next = 0n; // the first address not yet covered
+  for (const range of ranges) {
+    if (range.first > next) return false;
+    if (range.last + 1n > next) next = range.last + 1n;
+  }
+  return next > last;
+}
+
 const egressRule = strictObject({
-  /** Destination CIDR, canonical form. */
-  cidr: cidr.refine(
-    (value) => value !== INSTANCE_METADATA_CIDRS.ipv4 && value !== INSTANCE_METADATA_CIDRS.ipv6
-      && !cidrContains(INSTANCE_METADATA_CIDRS.ipv4, value),
-    { error: "must not target the instance metadata endpoint; it is always excluded from tenant egress" },
-  ),
+  /** Destination CIDR, canonical form; never the metadata endpoint, in any spelling. */
+  cidr: cidr.superRefine((value, ctx) => {
+    const problem = egressCidrProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   /** Ports allowed to that CIDR; all ports when omitted. */
   ports: z
     .array(
@@ -176,6 +204,23 @@ export const tenantSchema = strictObject({
     .array(ingressGrant)
     .refine((grants) => new Set(grants.map((g) => g.name)).size === grants.length, { error: "must not name two grants alike" })
     .optional(),
+  /**
+   * Accepts egress grants that together cover a whole address family (e.g. `0.0.0.0/0`): the tenant's pods
+   * can then reach, and send data to, any host on the internet. Default false: such grants are an error.
+   */
+  acceptEgressToWholeInternet: z.boolean().optional(),
+}).superRefine((tenant, ctx) => {
+  if (tenant.acceptEgressToWholeInternet === true || !tenant.egress) return;
+  const cidrs = tenant.egress.map((rule) => rule.cidr);
+  for (const family of [4, 6] as const) {
+    if (!cidrsCoverFamily(cidrs, family)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["egress"],
+      input: cidrs,
+      message: `together cover every IPv${family} address: egress to the whole internet; list the networks the tenant needs, or set acceptEgressToWholeInternet: true to accept the risk`,
+    });
+  }
 });
 
 export type TenantConfig = z.infer<typeof tenantSchema>;

@@ -1,7 +1,7 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadStackFile } from "../config/load";
 import { buildReport, formatSummaryLine } from "../report";
-import { parseCommandLine, runCommand } from "./cli";
+import { outputDirectory, outputFile, parseCommandLine, runCommand } from "./cli";
 import { countByType, formatPlanSummary, planStack, writePlan } from "./plan";
 import { evidenceFromPlan, writeReport } from "./report";
 import { formatSynthSummary, synthStack } from "./synth";
@@ -29,8 +29,9 @@ export function main(argv: readonly string[]): Promise<void> {
       return 0;
     }
     const stack = values.stack ?? "dev";
-    const outdir = resolve(values.out ?? "dist");
     const config = loadStackFile(stack); // bad input stops here: exit 2, nothing written
+    const outdir = outputDirectory("--out", values.out ?? "dist");
+    for (const name of ["plan.json", "report.md", "report.json"]) outputFile("--out", join(outdir, name));
     process.stderr.write(`bulwark: stack ${stack} (cluster ${config.cluster.name}, ${config.tenants.length} tenants)\n`);
     const plan = await planStack(stack);
     const planFile = join(outdir, "plan.json");

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { readStackEntries } from "../config/load";
 import type { Plan, PlannedResource } from "../lib/plan/engine";
 import { runPlan } from "../lib/plan/engine";
 import { DEFAULT_MOCK_ACCOUNT, accountMocks } from "../lib/plan/mocks";
-import { parseCommandLine, runCommand } from "./cli";
+import { outputFile, parseCommandLine, runCommand } from "./cli";
 import { toPulumiConfig } from "./pulumi-config";
 
 export const PLAN_USAGE = `Usage: npm run plan -- [--stack <name>] [--out <file>] [--quiet]
@@ -97,7 +97,7 @@ export function planMain(argv: readonly string[]): Promise<void> {
       process.stdout.write(`${PLAN_USAGE}\n`);
       return 0;
     }
-    const file = resolve(values.out ?? "dist/plan.json");
+    const file = outputFile("--out", values.out ?? "dist/plan.json");
     process.stderr.write(`plan: running the ${values.stack ?? "dev"} program under the mock engine...\n`);
     const plan = await planStack(values.stack ?? "dev");
     writePlan(plan, file);

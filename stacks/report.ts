@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { loadStackFile } from "../config/load";
 import type { BulwarkConfig } from "../config/model";
 import { buildBulwarkApp } from "../constructs/app";
@@ -10,7 +10,7 @@ import { synthesizeApp } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
 import type { EvidenceContext, ReportData, SuiteSummary } from "../report";
 import { buildReport, formatSummaryLine, toJson, toMarkdown } from "../report";
-import { parseCommandLine, runCommand } from "./cli";
+import { outputFile, parseCommandLine, runCommand } from "./cli";
 import { planStack } from "./plan";
 
 export const REPORT_USAGE = `Usage: npm run report -- [--stack <name>] [--out <file>] [--fail-on-missing]
@@ -78,7 +78,8 @@ export function reportMain(argv: readonly string[]): Promise<void> {
     }
     const stack = values.stack ?? "dev";
     loadStackFile(stack); // bad input stops here: exit 2, nothing written
-    const file = resolve(values.out ?? "dist/report.md");
+    const file = outputFile("--out", values.out ?? "dist/report.md");
+    outputFile("--out", file.replace(/\.md$/, "") + ".json");
     process.stderr.write(`report: planning and synthesizing stack ${stack}...\n`);
     const data = buildReport(await collectEvidence(stack));
     const written = writeReport(data, file);

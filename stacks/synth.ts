@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadStackFile } from "../config/load";
 import { buildBulwarkApp } from "../constructs/app";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp, writeCharts } from "../constructs/synthesize";
-import { parseCommandLine, runCommand } from "./cli";
+import { outputDirectory, parseCommandLine, runCommand } from "./cli";
 
 export const SYNTH_USAGE = `Usage: npm run synth -- [--stack <name>] [--out <dir>]
 
@@ -66,7 +66,7 @@ export function synthMain(argv: readonly string[]): Promise<void> {
       process.stdout.write(`${SYNTH_USAGE}\n`);
       return 0;
     }
-    const result = synthStack(values.stack ?? "dev", resolve(values.out ?? "dist"));
+    const result = synthStack(values.stack ?? "dev", outputDirectory("--out", values.out ?? "dist"));
     process.stdout.write(`${formatSynthSummary(result)}\n`);
     return 0;
   });

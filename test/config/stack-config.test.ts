@@ -64,7 +64,7 @@ describe("invalid stack config is reported with key path, value, what is accepte
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: "bulwark:tenant", message: expect.stringContaining("accepted bulwark keys: bulwark:cluster") }),
-        expect.objectContaining({ path: "bulwark:tenants[0].quotas", message: expect.stringContaining("accepted keys: awsPrincipals, egress, groups") }),
+        expect.objectContaining({ path: "bulwark:tenants[0].quotas", message: expect.stringContaining("accepted keys: acceptEgressToWholeInternet, awsPrincipals, egress, groups") }),
         expect.objectContaining({ path: "bulwark:policy.allowedRegistry", message: expect.stringContaining("allowedRegistries") }),
       ]),
     );

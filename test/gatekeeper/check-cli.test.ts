@@ -133,6 +133,25 @@ describe("check exit codes and input errors", () => {
   });
 });
 
+describe("check reads files as the API server decodes them", () => {
+  it("admits a Pod file whose containers set only limits and whose fields are null (API defaulting, pruning)", () => {
+    const file = join(dir, "defaulted.yaml");
+    const spec = { ...goodPodSpec(), hostNetwork: null, containers: [{ ...goodContainer(), resources: { limits: { cpu: "1", memory: "1Gi" } }, env: null }] };
+    writeFileSync(file, stringify(podWith(spec, "payments", "defaulted")));
+    const result = run(["--format", "json", file]);
+    expect([result.code, JSON.parse(result.stdout).summary]).toEqual([0, { objects: 1, deny: 0, warn: 0, dryrun: 0 }]);
+  });
+
+  it("checks each item of a typed list (PodList) at the item's line, with YAML 1.1 booleans", () => {
+    const file = join(dir, "podlist.yaml");
+    writeFileSync(file, `apiVersion: v1\nkind: PodList\nitems:\n${stringify([podWith({ ...goodPodSpec(), hostPID: true }, "payments", "listed")]).replace("hostPID: true", "hostPID: on")}`);
+    const result = run(["--format", "sarif", file]);
+    const [runResult] = JSON.parse(result.stdout).runs as { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+    expect(result.code).toBe(1);
+    expect(runResult.results.map((r) => [r.ruleId, r.locations[0].physicalLocation.region.startLine])).toEqual([[expect.stringMatching(/HostNamespaces/), 4]]);
+  });
+});
+
 describe("check --format sarif", () => {
   const { code, stdout } = run(["--format", "sarif", mixed]);
   const sarif = JSON.parse(stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };

@@ -18,6 +18,7 @@ import { addGatekeeperCharts } from "../index";
 import { allowedRegistriesOf } from "../bundle/bundle";
 import type { CheckInputs, DockerfileResult } from "./inputs";
 import { checkDockerfiles, readInputs, uncheckedReason } from "./inputs";
+import { admissionView } from "./admission";
 import type { InputObject, InputProblem } from "./manifests";
 import { CheckInputError } from "./manifests";
 
@@ -106,11 +107,12 @@ export function createCheckerFromObjects(gatekeeperObjects: readonly Record<stri
   const checker: Checker = {
     policySet,
     gatekeeperObjects,
-    checkObject: (object, namespaceLabels) => policySet.evaluate(object, { namespaceLabels }),
+    // Policies judge what admission sees: the API server's pruning and defaulting applied first.
+    checkObject: (object, namespaceLabels) => policySet.evaluate(admissionView(object), { namespaceLabels }),
     checkObjects(objects, opts = {}, dockerfiles = []) {
       const defaultNamespace = opts.namespace ?? "default";
       const prepared = objects.map((input) => {
-        const object = input.object;
+        const object = admissionView(input.object);
         const meta = (object.metadata ?? {}) as Record<string, unknown>;
         const clusterScoped = CLUSTER_SCOPED_KINDS.has(String(object.kind));
         const namespace = clusterScoped ? null : typeof meta.namespace === "string" && meta.namespace ? meta.namespace : defaultNamespace;
@@ -156,6 +158,9 @@ export function createCheckerFromObjects(gatekeeperObjects: readonly Record<stri
       const { objects, dockerfiles } = readInputs(inputs, problems, stdin);
       if (inputs.paths.length === 0 && (inputs.dockerfiles ?? []).length === 0) {
         problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
+      } else if (problems.length === 0 && objects.length === 0 && dockerfiles.length === 0) {
+        // An empty folder, a wrong glob or comment-only files would otherwise pass as "no violation".
+        problems.push({ file: inputs.paths.join(" "), message: "no Kubernetes objects found (.yaml, .yml and .json files with apiVersion and kind); name the manifests to check" });
       }
       const results = checkDockerfiles(dockerfiles, { allowedRegistries, allowedBaseImages: opts.allowedBaseImages }, problems);
       if (problems.length > 0) throw new CheckInputError(problems);

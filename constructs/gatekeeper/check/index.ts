@@ -4,4 +4,5 @@
  */
 export * from "./checker";
 export * from "./manifests";
+export * from "./admission";
 export * from "./formats";

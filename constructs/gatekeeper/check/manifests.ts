@@ -2,10 +2,12 @@
  * Reading manifests for `check`: files and folders to objects, each with its file, document and line; every
  * problem collected as an {@link InputProblem} (the CLI exits 2 on any).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { CORE_SCHEMA, loadAll } from "js-yaml";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { loadAll } from "js-yaml";
+import type { Document } from "yaml";
+import { LineCounter, isMap, parseAllDocuments } from "yaml";
+import { KUBECTL_JS_YAML_SCHEMA, kubectlYamlTags } from "./yaml-1.1";
 import { isDockerfileName } from "../../dockerfile";
 
 /** One problem with the input: file, line, what is wrong. */
@@ -33,24 +35,41 @@ export interface InputObject {
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
-/** Lists the manifest files and Dockerfiles of the given paths (folders recursively, sorted); missing paths are problems. */
+/**
+ * Lists the manifest files and Dockerfiles of the given paths (folders recursively, sorted); missing paths,
+ * special files and symlink loops are problems. A folder reached again through a symlink elsewhere is read once.
+ */
 export function collectFiles(paths: readonly string[], problems: InputProblem[]): string[] {
   const files: string[] = [];
-  const walk = (path: string, explicit: boolean): void => {
+  const visited = new Set<string>();
+  const walk = (path: string, explicit: boolean, ancestors: readonly string[]): void => {
     let stat;
+    let real;
     try {
       stat = statSync(path);
+      real = realpathSync(path);
     } catch (error) {
-      problems.push({ file: path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === "ELOOP" ? "ELOOP (a symlink loop)" : (code ?? (error as Error).message);
+      problems.push({ file: path, message: `cannot read: ${reason}` });
       return;
     }
     if (stat.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) walk(join(path, entry), false);
+      if (ancestors.includes(real)) {
+        problems.push({ file: path, message: `symlink loop: ${path} is ${real}, a folder already being read; remove the link or name the files` });
+        return;
+      }
+      if (visited.has(real)) return;
+      visited.add(real);
+      for (const entry of readdirSync(path).sort()) walk(join(path, entry), false, [...ancestors, real]);
+    } else if (!stat.isFile()) {
+      // A FIFO or device would block or never end: only regular files are manifests.
+      if (explicit) problems.push({ file: path, message: "is not a regular file or folder; name manifest files (.yaml, .yml, .json) or folders" });
     } else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase()) || isDockerfileName(path)) {
       files.push(path);
     }
   };
-  for (const path of paths) walk(path, true);
+  for (const path of paths) walk(path, true, []);
   return files;
 }
 
@@ -142,22 +161,57 @@ function yamlMessage(message: string): string {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
-function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown): void {
+/** Line of list item `index` of a document, when the parser kept positions. */
+type ItemLine = (index: number) => number | undefined;
+
+/**
+ * Adds a document's object, or each item of a list. As kubectl decides (unstructured `IsList`), any object
+ * whose `items` is an array is a list, whatever its kind (List, PodList, DeploymentList...); a list inside a
+ * list is refused, as kubectl refuses it.
+ */
+function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
   if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
   if (typeof value !== "object" || Array.isArray(value)) {
     problems.push({ file, line, message: `document ${document} is not a Kubernetes object (a mapping with apiVersion and kind)` });
     return;
   }
   const object = value as Record<string, unknown>;
-  if (object.kind === "List" && Array.isArray(object.items)) {
-    for (const item of object.items) pushObject(out, problems, file, document, line, item);
+  if ("items" in object && !Array.isArray(object.items)) {
+    problems.push({ file, line, message: `document ${document}: items = ${JSON.stringify(object.items)}: must be a list of objects (kubectl reads any object with items as a list)` });
     return;
   }
-  if (typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
-    problems.push({ file, line, message: `document ${document} has no apiVersion and kind; it is not a Kubernetes object` });
+  if (!Array.isArray(object.items)) {
+    pushSingle(out, problems, { file, document, line, object }, `document ${document}`);
     return;
   }
-  out.push({ file, document, line, object });
+  object.items.forEach((item, index) => {
+    const at = itemLine?.(index) ?? line;
+    const where = `document ${document} items[${index}]`;
+    if (item !== null && typeof item === "object" && !Array.isArray(item) && "items" in item) {
+      problems.push({ file, line: at, message: `${where} is a list inside a list; kubectl refuses it: flatten the items` });
+    } else if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      problems.push({ file, line: at, message: `${where} is not a Kubernetes object (a mapping with apiVersion and kind)` });
+    } else {
+      pushSingle(out, problems, { file, document, line: at, object: item as Record<string, unknown> }, where);
+    }
+  });
+}
+
+function pushSingle(out: InputObject[], problems: InputProblem[], input: InputObject, where: string): void {
+  if (typeof input.object.apiVersion !== "string" || typeof input.object.kind !== "string") {
+    problems.push({ file: input.file, line: input.line, message: `${where} has no apiVersion and kind; it is not a Kubernetes object` });
+    return;
+  }
+  out.push(input);
+}
+
+/** Item lines of a parsed `yaml` document (the list's `items` sequence). */
+function yamlItemLines(doc: Document.Parsed, lineCounter: LineCounter): ItemLine {
+  return (index) => {
+    const node = isMap(doc.contents) ? doc.getIn(["items", index], true) : undefined;
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
 }
 
 /** Reads every object of one file; YAML and JSON errors become problems with line numbers. */
@@ -171,11 +225,17 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
   }
   const out: InputObject[] = [];
   if (extname(file).toLowerCase() === ".json") {
+    let value: unknown;
     try {
-      pushObject(out, problems, file, 1, 1, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (error) {
       problems.push({ file, line: jsonErrorLine(text, error as Error), message: `invalid JSON: ${(error as Error).message.split("\n")[0]}` });
+      return out;
     }
+    // JSON is YAML: the yaml parser gives the line of each list item.
+    const lineCounter = new LineCounter();
+    const itemLine = hasItems(value) ? yamlItemLines(parseAllDocuments(text, { lineCounter })[0] as Document.Parsed, lineCounter) : undefined;
+    pushObject(out, problems, file, 1, 1, value, itemLine);
     return out;
   }
   const fast = readYamlFast(file, text);
@@ -185,6 +245,10 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
   }
   readYamlExact(file, text, out, problems);
   return out;
+}
+
+function hasItems(value: unknown): boolean {
+  return value !== null && typeof value === "object" && "items" in value;
 }
 
 /**
@@ -224,30 +288,63 @@ export function documentStartLines(text: string): number[] {
 }
 
 /**
- * The fast path: js-yaml (YAML 1.2 core schema, duplicate keys are errors), about ten times faster than
- * the exact parser. Returns undefined (use the exact path) on any error or when the document count does
- * not match the markers, so errors are always reported by the exact parser with file, line and column.
+ * The fast path: js-yaml with kubectl's scalar rules ({@link KUBECTL_JS_YAML_SCHEMA}; duplicate keys are
+ * errors), about ten times faster than the exact parser. Returns undefined (use the exact path) on any
+ * error, when the document count does not match the markers, and for what only the exact path handles
+ * (directives, lists whose items need their own lines, aliases that expand to more nodes than the text
+ * could hold without them: an alias bomb), so problems are always reported by the exact parser with file,
+ * line and column.
  */
 export function readYamlFast(file: string, text: string): { document: number; line: number; value: unknown }[] | undefined {
+  if (/^%/m.test(text)) return undefined;
   let values: unknown[];
   try {
-    values = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+    values = loadAll(text, undefined, { schema: KUBECTL_JS_YAML_SCHEMA, filename: file });
   } catch {
     return undefined;
   }
   const starts = documentStartLines(text);
-  if (starts.length !== values.length) return undefined;
+  if (starts.length !== values.length || values.some(hasItems)) return undefined;
+  // js-yaml shares aliased nodes; walking them later expands them. Without aliases every node takes at
+  // least one character of the text, so more nodes than characters means expansion: let the exact path
+  // (with its alias limit) decide.
+  if (!withinNodeBudget(values, 2 * text.length + 16)) return undefined;
   return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
 }
 
-/** The exact path: the `yaml` parser with line counting; every syntax error becomes a problem. */
+/** True when walking `value` (shared nodes counted each time they are reached) visits at most `budget` nodes. */
+function withinNodeBudget(value: unknown, budget: number): boolean {
+  let left = budget;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (--left < 0) return false;
+    if (node !== null && typeof node === "object") for (const child of Object.values(node)) stack.push(child);
+  }
+  return true;
+}
+
+/** Anchors and aliases a document may use: enough for any real manifest, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The exact path: the `yaml` parser with kubectl's YAML 1.1 scalar rules ({@link kubectlYamlTags}) and
+ * line counting; every syntax error becomes a problem.
+ */
 export function readYamlExact(file: string, text: string, out: InputObject[], problems: InputProblem[]): void {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: "1.1", merge: true, customTags: kubectlYamlTags });
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((doc, i) => {
     const start = doc.range?.[0] ?? 0;
     const line = lineCounter.linePos(start).line;
+    const { yaml, tags } = doc.directives;
+    if (yaml.explicit || Object.keys(tags).length > 1 || tags["!!"] !== "tag:yaml.org,2002:") {
+      // kubectl splits a file at `---` lines before parsing, so a directive ends up alone: "did not find
+      // expected <document start>". A %YAML 1.2 directive would also switch this parser to YAML 1.2.
+      problems.push({ file, line, message: "YAML directives (%YAML, %TAG) are not accepted: kubectl cannot read a file with them; remove the directive" });
+      return;
+    }
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const at = error.linePos?.[0];
@@ -255,8 +352,15 @@ export function readYamlExact(file: string, text: string, out: InputObject[], pr
       }
       return;
     }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      problems.push({ file, line, message: `invalid YAML: ${(error as Error).message} (at most ${MAX_ALIAS_COUNT} alias expansions per document)` });
+      return;
+    }
     // Skip past leading comments/blank lines to the document's first content line.
     const contentStart = doc.contents?.range?.[0] ?? start;
-    pushObject(out, problems, file, i + 1, lineCounter.linePos(contentStart).line, doc.toJS({ maxAliasCount: 100 }));
+    pushObject(out, problems, file, i + 1, lineCounter.linePos(contentStart).line, value, yamlItemLines(doc, lineCounter));
   });
 }
