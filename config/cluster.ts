@@ -228,7 +228,7 @@ const nodeGroup = strictObject({
   minSize: nodeCount(0, "nodes").optional(),
   desiredSize: nodeCount(0, "nodes").optional(),
   maxSize: nodeCount(1, "nodes").optional(),
-  diskSizeGiB: z.number().int().min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
+  diskSizeGiB: z.number().int({ error: "must be an integer from 20 to 16384 (GiB)" }).min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
   labels: z.record(z.string(), z.string()).optional(),
 }).superRefine((group, ctx) => {
   const problem = nodeGroupScalingProblem(group);

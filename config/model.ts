@@ -111,7 +111,10 @@ function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown, locate?
     }
     const value = valueAt(input, path);
     let message = issue.message;
-    if (issue.code === "invalid_type") {
+    // A fractional number for an integer field is a range problem, said by the schema's own message.
+    const fractional = issue.code === "invalid_type" && issue.expected === "int" && typeof value === "number";
+    if (fractional && message.startsWith("Invalid input")) message = "must be a whole number";
+    if (issue.code === "invalid_type" && !fractional) {
       message =
         value === undefined
           ? `is required (expected ${expectedText(issue.expected)})`

@@ -138,11 +138,11 @@ rule("nodeGroups", [
   ["min above max", { nodeGroups: [{ name: "a", minSize: 5, maxSize: 2 }] }, "nodeGroups[0].minSize", 5, "maxSize (2)"],
   ["min 9 above max 6", { nodeGroups: [{ name: "a", minSize: 9, maxSize: 6 }] }, "nodeGroups[0].minSize", 9, "maxSize (6)"],
   ["desired out of range", { nodeGroups: [{ name: "a", minSize: 1, desiredSize: 9, maxSize: 3 }] }, "nodeGroups[0].desiredSize", 9, "between minSize (1) and maxSize (3)"],
-  ["negative size", { nodeGroups: [{ name: "a", minSize: -1 }] }, "nodeGroups[0].minSize", -1, ">= 0"],
-  ["max size 0", { nodeGroups: [{ name: "a", minSize: 0, maxSize: 0 }] }, "nodeGroups[0].maxSize", 0, ">= 1"],
+  ["negative size", { nodeGroups: [{ name: "a", minSize: -1 }] }, "nodeGroups[0].minSize", -1, "integer from 0 to 450"],
+  ["max size 0", { nodeGroups: [{ name: "a", minSize: 0, maxSize: 0 }] }, "nodeGroups[0].maxSize", 0, "integer from 1 to 450"],
   ["disk too small", { nodeGroups: [{ name: "a", diskSizeGiB: 8 }] }, "nodeGroups[0].diskSizeGiB", 8, "20 to 16384"],
   ["fractional disk", { nodeGroups: [{ name: "a", diskSizeGiB: 20.5 }] }, "nodeGroups[0].diskSizeGiB", 20.5, "integer from 20 to 16384"],
-  ["fractional size", { nodeGroups: [{ name: "a", minSize: 1.5 }] }, "nodeGroups[0].minSize", 1.5, "integer >= 0"],
+  ["fractional size", { nodeGroups: [{ name: "a", minSize: 1.5 }] }, "nodeGroups[0].minSize", 1.5, "integer from 0 to 450"],
 ]);
 
 rule("addonVersions", [

@@ -139,7 +139,7 @@ describe("check reads files as the API server decodes them", () => {
     const spec = { ...goodPodSpec(), hostNetwork: null, containers: [{ ...goodContainer(), resources: { limits: { cpu: "1", memory: "1Gi" } }, env: null }] };
     writeFileSync(file, stringify(podWith(spec, "payments", "defaulted")));
     const result = run(["--format", "json", file]);
-    expect([result.code, JSON.parse(result.stdout).summary]).toEqual([0, { objects: 1, deny: 0, warn: 0, dryrun: 0 }]);
+    expect([result.code, JSON.parse(result.stdout).summary]).toEqual([0, { objects: 1, deny: 0, warn: 0, dryrun: 0, unchecked: 0, dockerfiles: 0 }]);
   });
 
   it("checks each item of a typed list (PodList) at the item's line, with YAML 1.1 booleans", () => {
