@@ -1,17 +1,19 @@
 /**
- * Runs a policy folder's gator-style `suite.yaml` through the offline engine. Cases may be Pods or any
- * workload: the pod ExpansionTemplates are part of every suite run, as they are in the cluster.
+ * Runs a policy folder's gator-style `suite.yaml` through the offline engine, with `gator verify`'s
+ * semantics: a test expands workloads into Pods only when it names an `expansion` file (the policies'
+ * suites name `../expansions.yaml`, the ExpansionTemplates Bulwark installs), so a suite that passes here
+ * also passes under the real gator (conformance judge `gator-verify`).
  *
- * Suite shape (subset of `gator verify`): `tests[].template`, `tests[].constraint`, `tests[].cases[]` with
- * `name`, `object` and `assertions[]` of `{ violations: "yes" | "no" | N, message?: regex }`. Paths are
- * relative to the folder. A case is "allowed" when it asserts `violations: no` (or 0) only, otherwise
+ * Suite shape (subset of `gator verify`): `tests[].template`, `tests[].constraint`, optional
+ * `tests[].expansion`, `tests[].cases[]` with `name`, `object` and `assertions[]` of
+ * `{ violations: "yes" | "no" | N, message?: regex }`. Paths are relative to the folder. A case is "allowed" when it asserts `violations: no` (or 0) only, otherwise
  * "disallowed".
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { PolicySet } from "./evaluator";
-import { CONSTRAINT_API_VERSION, POD_EXPANSIONS } from "../resources";
+import { CONSTRAINT_API_VERSION } from "../resources";
 
 /** One assertion of a case. */
 export interface SuiteAssertion {
@@ -35,6 +37,7 @@ interface SuiteFile {
     readonly name?: string;
     readonly template?: string;
     readonly constraint?: string;
+    readonly expansion?: string;
     readonly cases?: readonly { readonly name?: string; readonly object?: string; readonly assertions?: readonly SuiteAssertion[] }[];
   }[];
 }
@@ -77,7 +80,7 @@ export function runSuite(suiteFile: string): SuiteCaseResult[] {
     for (const c of constraints) {
       if (c.apiVersion !== CONSTRAINT_API_VERSION) throw new Error(`${join(dir, test.constraint)}: constraints must be ${CONSTRAINT_API_VERSION}`);
     }
-    const expansions = POD_EXPANSIONS.map((e) => ({ apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: e.name }, spec: e.spec }));
+    const expansions = test.expansion ? readObjects(join(dir, test.expansion)) : [];
     const set = PolicySet.fromObjects([template, ...constraints, ...expansions]);
     for (const testCase of test.cases ?? []) {
       const assertions = testCase.assertions ?? [];
