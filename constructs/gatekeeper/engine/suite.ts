@@ -38,6 +38,8 @@ interface SuiteFile {
     readonly template?: string;
     readonly constraint?: string;
     readonly expansion?: string;
+    /** The constraint must be rejected (its parameters break the template's schema), as in gator verify. */
+    readonly invalid?: boolean;
     readonly cases?: readonly { readonly name?: string; readonly object?: string; readonly assertions?: readonly SuiteAssertion[] }[];
   }[];
 }
@@ -68,6 +70,19 @@ function checkAssertion(assertion: SuiteAssertion, messages: readonly string[]):
   return count === want ? undefined : `expected ${want} ${what}, got ${count}: ${JSON.stringify(relevant)}`;
 }
 
+/** The outcome of an `invalid: true` test: it passes when building the policy set refuses the constraint. */
+function invalidConstraintResult(test: string, constraint: string, build: () => unknown): SuiteCaseResult {
+  let failures = [`expected ${constraint} to be rejected by the template's parameters schema, but it was accepted`];
+  let messages: string[] = [];
+  try {
+    build();
+  } catch (error) {
+    failures = [];
+    messages = [(error as Error).message];
+  }
+  return { test, name: "(invalid constraint)", object: constraint, allowed: false, messages, failures };
+}
+
 /** Runs every case of a suite file; never throws for a failing case (see `failures`). */
 export function runSuite(suiteFile: string): SuiteCaseResult[] {
   const dir = dirname(suiteFile);
@@ -81,6 +96,10 @@ export function runSuite(suiteFile: string): SuiteCaseResult[] {
       if (c.apiVersion !== CONSTRAINT_API_VERSION) throw new Error(`${join(dir, test.constraint)}: constraints must be ${CONSTRAINT_API_VERSION}`);
     }
     const expansions = test.expansion ? readObjects(join(dir, test.expansion)) : [];
+    if (test.invalid) {
+      results.push(invalidConstraintResult(test.name ?? "", test.constraint, () => PolicySet.fromObjects([template, ...constraints])));
+      continue;
+    }
     const set = PolicySet.fromObjects([template, ...constraints, ...expansions]);
     for (const testCase of test.cases ?? []) {
       const assertions = testCase.assertions ?? [];
