@@ -14,12 +14,14 @@ export interface GatorRun {
 /** Runs `gator args…`; never throws for a non-zero exit (gator exits 1 for failing suites or deny violations). */
 export function runGator(bin: string, args: readonly string[], timeoutMs = 300_000): Promise<GatorRun> {
   return new Promise((resolve, reject) => {
-    execFile(bin, [...args], { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
+    const child = execFile(bin, [...args], { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === "ENOENT") return reject(new Error(`gator not found at ${bin}`));
       if (error && (error as { killed?: boolean }).killed) return reject(new Error(`gator ${args[0]} timed out after ${timeoutMs} ms`));
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
       resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
     });
+    // gator reads objects from stdin whenever it is a pipe: close it, or gator waits for input forever.
+    child.stdin?.end();
   });
 }
 

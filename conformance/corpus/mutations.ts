@@ -16,6 +16,12 @@ export interface FieldCatalogue {
   readonly values: readonly CorpusValue[];
   /** For target `object`: the kind of hardened object (base.ts hardenedOthers) it applies to. */
   readonly kind?: string;
+  /**
+   * Never nulled or removed: without it the document is no Kubernetes object, which both engines refuse
+   * as bad input rather than judge (`kind`, `apiVersion`).
+   * @default false
+   */
+  readonly required?: boolean;
 }
 
 /** One concrete change: set `path` (below `target`) to `value`, or delete it when `value` is REMOVE. */
@@ -139,8 +145,8 @@ const OBJECT_FIELDS: FieldCatalogue[] = [
     },
     { target: "object", kind, path: "roleRef.name", values: ["cluster-admin", "Cluster-Admin", "admin", "edit"] },
   ]),
-  ...["Service", "Role", "Ingress"].map((kind): FieldCatalogue => ({ target: "object", kind, path: "kind", values: [kind.toLowerCase(), kind.toUpperCase()] })),
-  { target: "object", kind: "Service", path: "apiVersion", values: ["V1", "core/v1"] },
+  ...["Service", "Role", "Ingress"].map((kind): FieldCatalogue => ({ target: "object", kind, path: "kind", required: true, values: [kind.toLowerCase(), kind.toUpperCase()] })),
+  { target: "object", kind: "Service", path: "apiVersion", required: true, values: ["V1", "core/v1"] },
 ];
 
 /** Every field the corpus mutates, Pod policies first. */
@@ -151,10 +157,10 @@ function tokenOf(value: CorpusValue): string {
   return JSON.stringify(value);
 }
 
-/** The single mutations of a catalogue entry: each value, null, removed. */
+/** The single mutations of a catalogue entry: each value, null, removed (unless required). */
 export function mutationsOf(field: FieldCatalogue): Mutation[] {
   const at = `${field.kind ?? field.target}.${field.path}`;
-  const values: (CorpusValue | typeof REMOVE)[] = [...field.values, null, REMOVE];
+  const values: (CorpusValue | typeof REMOVE)[] = field.required ? [...field.values] : [...field.values, null, REMOVE];
   return values.map((value) => ({
     target: field.target,
     path: field.path,
