@@ -55,3 +55,24 @@ describe("the fast YAML path agrees with the exact parser (values, document numb
     expect(readYamlFast("t.yaml", "a: [\n")).toBeUndefined();
   });
 });
+
+describe("YAML 1.1 booleans, as kubectl (sigs.k8s.io/yaml) reads them", () => {
+  const text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: yes\n  hostPID: On\n  hostIPC: n\n  quoted: \"yes\"\n  word: yesterday\n";
+  const expected = { hostNetwork: true, hostPID: true, hostIPC: false, quoted: "yes", word: "yesterday" };
+
+  it("both parsers read unquoted yes/on/n as booleans, quoted ones as text", () => {
+    expect(fast(text)[0].value).toMatchObject({ spec: expected });
+    expect(exact(text)[0].value).toMatchObject({ spec: expected });
+  });
+
+  it("check denies `privileged: yes` as the cluster would", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the checker is heavy; load it in this test only
+    const { createChecker } = require("../../constructs/gatekeeper/check") as typeof import("../../constructs/gatekeeper/check");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadStackFile } = require("../../config/load") as typeof import("../../config/load");
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: payments\nspec:\n  containers:\n    - name: a\n      image: x\n      securityContext:\n        privileged: yes\n";
+    const checker = createChecker({ config: loadStackFile("dev", join(__dirname, "../..")) });
+    const value = fast(pod)[0].value as Record<string, unknown>;
+    expect(checker.checkObject(value).map((v) => v.policy)).toContain("K8sPSSPrivileged/pss-privileged");
+  });
+});
