@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { InputObject, InputProblem } from "../../constructs/gatekeeper/check";
 import { readYamlExact, readYamlFast } from "../../constructs/gatekeeper/check";
 import { POLICIES_DIR } from "../../constructs/gatekeeper/policy";
+import { createChecker } from "../../constructs/gatekeeper/check";
+import { loadStackFile } from "../../config/load";
 
 function exact(text: string): { document: number; line: number; value: unknown }[] {
   const out: InputObject[] = [];
@@ -66,10 +68,6 @@ describe("YAML 1.1 booleans, as kubectl (sigs.k8s.io/yaml) reads them", () => {
   });
 
   it("check denies `privileged: yes` as the cluster would", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the checker is heavy; load it in this test only
-    const { createChecker } = require("../../constructs/gatekeeper/check") as typeof import("../../constructs/gatekeeper/check");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadStackFile } = require("../../config/load") as typeof import("../../config/load");
     const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: payments\nspec:\n  containers:\n    - name: a\n      image: x\n      securityContext:\n        privileged: yes\n";
     const checker = createChecker({ config: loadStackFile("dev", join(__dirname, "../..")) });
     const value = fast(pod)[0].value as Record<string, unknown>;
