@@ -1,5 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { POD_EXPANSIONS } from "../../constructs/gatekeeper/resources";
 import { loadPolicies, POLICIES_DIR } from "../../constructs/gatekeeper/policy";
 import type { SuiteCaseResult } from "../../constructs/gatekeeper/engine/suite";
 import { runSuite } from "../../constructs/gatekeeper/engine/suite";
@@ -17,6 +19,20 @@ describe("policy folders", () => {
   it.each(folders)("%s has a suite.yaml and a samples/ folder", (folder) => {
     expect(existsSync(join(POLICIES_DIR, folder, "suite.yaml"))).toBe(true);
     expect(existsSync(join(POLICIES_DIR, folder, "samples"))).toBe(true);
+  });
+});
+
+describe("suite expansions", () => {
+  // gator verify expands workloads only for tests that name an expansion file; the file must be what the
+  // cluster gets, or a suite's workload cases would prove a different expansion than the one installed.
+  it("policies/expansions.yaml is exactly the installed POD_EXPANSIONS", () => {
+    const file = parseAllDocuments(readFileSync(join(POLICIES_DIR, "expansions.yaml"), "utf8")).map((d) => d.toJS());
+    expect(file).toEqual(POD_EXPANSIONS.map((e) => ({ apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: e.name }, spec: e.spec })));
+  });
+
+  it.each(folders)("every test of %s names ../expansions.yaml", (folder) => {
+    const suite = parseYaml(readFileSync(join(POLICIES_DIR, folder, "suite.yaml"), "utf8")) as { tests: { expansion?: string }[] };
+    expect(suite.tests.map((t) => t.expansion)).toEqual(suite.tests.map(() => "../expansions.yaml"));
   });
 });
 

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { InputObject, InputProblem } from "../../constructs/gatekeeper/check";
 import { readYamlExact, readYamlFast } from "../../constructs/gatekeeper/check";
 import { POLICIES_DIR } from "../../constructs/gatekeeper/policy";
+import { createChecker } from "../../constructs/gatekeeper/check";
+import { loadStackFile } from "../../config/load";
 
 function exact(text: string): { document: number; line: number; value: unknown }[] {
   const out: InputObject[] = [];
@@ -63,5 +65,22 @@ describe("the fast YAML path agrees with the exact parser (values, document numb
   it("leaves errors to the exact parser", () => {
     expect(readYamlFast("t.yaml", "a: 1\na: 2\n")).toBeUndefined();
     expect(readYamlFast("t.yaml", "a: [\n")).toBeUndefined();
+  });
+});
+
+describe("YAML 1.1 booleans, as kubectl (sigs.k8s.io/yaml) reads them", () => {
+  const text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: yes\n  hostPID: On\n  hostIPC: n\n  quoted: \"yes\"\n  word: yesterday\n";
+  const expected = { hostNetwork: true, hostPID: true, hostIPC: false, quoted: "yes", word: "yesterday" };
+
+  it("both parsers read unquoted yes/on/n as booleans, quoted ones as text", () => {
+    expect(fast(text)[0].value).toMatchObject({ spec: expected });
+    expect(exact(text)[0].value).toMatchObject({ spec: expected });
+  });
+
+  it("check denies `privileged: yes` as the cluster would", () => {
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: payments\nspec:\n  containers:\n    - name: a\n      image: x\n      securityContext:\n        privileged: yes\n";
+    const checker = createChecker({ config: loadStackFile("dev", join(__dirname, "../..")) });
+    const value = fast(pod)[0].value as Record<string, unknown>;
+    expect(checker.checkObject(value).map((v) => v.policy)).toContain("K8sPSSPrivileged/pss-privileged");
   });
 });

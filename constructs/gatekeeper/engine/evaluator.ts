@@ -10,6 +10,7 @@ import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
 import type { ConstraintMatch, MatchSubject } from "./match";
 import { CLUSTER_SCOPED_KINDS, constraintMatches } from "./match";
+import { parameterProblems } from "./parameters";
 
 /** Enforcement actions Gatekeeper reports. */
 export type Enforcement = "deny" | "warn" | "dryrun";
@@ -88,6 +89,7 @@ export class PolicySet {
    */
   static fromObjects(objects: readonly unknown[]): PolicySet {
     const templates = new Map<string, CompiledTemplate>();
+    const templateObjects = new Map<string, K8sObject>();
     const expansions: ExpansionTemplateObject[] = [];
     const constraintObjects: K8sObject[] = [];
     for (const raw of objects) {
@@ -95,6 +97,7 @@ export class PolicySet {
       if (object.kind === "ConstraintTemplate" && String(object.apiVersion).startsWith("templates.gatekeeper.sh/")) {
         const compiled = compileTemplate(object);
         templates.set(compiled.kind, compiled);
+        templateObjects.set(compiled.kind, object);
       } else if (object.kind === "ExpansionTemplate" && String(object.apiVersion).startsWith("expansion.gatekeeper.sh/")) {
         expansions.push(object as unknown as ExpansionTemplateObject);
       } else if (String(object.apiVersion).startsWith("constraints.gatekeeper.sh/")) {
@@ -107,6 +110,10 @@ export class PolicySet {
       const template = templates.get(kind);
       if (!template) throw new Error(`constraint ${kind}/${name} has no ConstraintTemplate defining kind ${kind}`);
       const spec = (object.spec ?? {}) as Record<string, unknown>;
+      const problems = parameterProblems(templateObjects.get(kind)!, spec.parameters);
+      if (problems.length > 0) {
+        throw new Error(`constraint ${kind}/${name} breaks its template's parameters schema (the API server would reject it): ${problems.join("; ")}`);
+      }
       return {
         id: `${kind}/${name}`,
         kind,

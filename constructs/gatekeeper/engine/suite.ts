@@ -1,17 +1,19 @@
 /**
- * Runs a policy folder's gator-style `suite.yaml` through the offline engine. Cases may be Pods or any
- * workload: the pod ExpansionTemplates are part of every suite run, as they are in the cluster.
+ * Runs a policy folder's gator-style `suite.yaml` through the offline engine, with `gator verify`'s
+ * semantics: a test expands workloads into Pods only when it names an `expansion` file (the policies'
+ * suites name `../expansions.yaml`, the ExpansionTemplates Bulwark installs), so a suite that passes here
+ * also passes under the real gator (conformance judge `gator-verify`).
  *
- * Suite shape (subset of `gator verify`): `tests[].template`, `tests[].constraint`, `tests[].cases[]` with
- * `name`, `object` and `assertions[]` of `{ violations: "yes" | "no" | N, message?: regex }`. Paths are
- * relative to the folder. A case is "allowed" when it asserts `violations: no` (or 0) only, otherwise
+ * Suite shape (subset of `gator verify`): `tests[].template`, `tests[].constraint`, optional
+ * `tests[].expansion`, `tests[].cases[]` with `name`, `object` and `assertions[]` of
+ * `{ violations: "yes" | "no" | N, message?: regex }`. Paths are relative to the folder. A case is "allowed" when it asserts `violations: no` (or 0) only, otherwise
  * "disallowed".
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { PolicySet } from "./evaluator";
-import { CONSTRAINT_API_VERSION, POD_EXPANSIONS } from "../resources";
+import { CONSTRAINT_API_VERSION } from "../resources";
 
 /** One assertion of a case. */
 export interface SuiteAssertion {
@@ -35,6 +37,9 @@ interface SuiteFile {
     readonly name?: string;
     readonly template?: string;
     readonly constraint?: string;
+    readonly expansion?: string;
+    /** The constraint must be rejected (its parameters break the template's schema), as in gator verify. */
+    readonly invalid?: boolean;
     readonly cases?: readonly { readonly name?: string; readonly object?: string; readonly assertions?: readonly SuiteAssertion[] }[];
   }[];
 }
@@ -65,6 +70,19 @@ function checkAssertion(assertion: SuiteAssertion, messages: readonly string[]):
   return count === want ? undefined : `expected ${want} ${what}, got ${count}: ${JSON.stringify(relevant)}`;
 }
 
+/** The outcome of an `invalid: true` test: it passes when building the policy set refuses the constraint. */
+function invalidConstraintResult(test: string, constraint: string, build: () => unknown): SuiteCaseResult {
+  let failures = [`expected ${constraint} to be rejected by the template's parameters schema, but it was accepted`];
+  let messages: string[] = [];
+  try {
+    build();
+  } catch (error) {
+    failures = [];
+    messages = [(error as Error).message];
+  }
+  return { test, name: "(invalid constraint)", object: constraint, allowed: false, messages, failures };
+}
+
 /** Runs every case of a suite file; never throws for a failing case (see `failures`). */
 export function runSuite(suiteFile: string): SuiteCaseResult[] {
   const dir = dirname(suiteFile);
@@ -77,7 +95,11 @@ export function runSuite(suiteFile: string): SuiteCaseResult[] {
     for (const c of constraints) {
       if (c.apiVersion !== CONSTRAINT_API_VERSION) throw new Error(`${join(dir, test.constraint)}: constraints must be ${CONSTRAINT_API_VERSION}`);
     }
-    const expansions = POD_EXPANSIONS.map((e) => ({ apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: e.name }, spec: e.spec }));
+    const expansions = test.expansion ? readObjects(join(dir, test.expansion)) : [];
+    if (test.invalid) {
+      results.push(invalidConstraintResult(test.name ?? "", test.constraint, () => PolicySet.fromObjects([template, ...constraints])));
+      continue;
+    }
     const set = PolicySet.fromObjects([template, ...constraints, ...expansions]);
     for (const testCase of test.cases ?? []) {
       const assertions = testCase.assertions ?? [];
