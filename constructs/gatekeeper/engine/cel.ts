@@ -226,8 +226,14 @@ function fieldOf(value: unknown, key: string): unknown {
   return undefined;
 }
 
-/** The `request` binding of an offline review: a CREATE of the object by an unnamed user. */
-export function requestFor(object: unknown): CelInput {
+/** `request.userInfo` of an admission request (authentication.k8s.io/v1 UserInfo, the fields policies read). */
+export interface RequestUserInfo {
+  readonly username?: string;
+  readonly groups?: readonly string[];
+}
+
+/** The `request` binding of an offline review: a CREATE of the object, by an unnamed user unless `userInfo` says. */
+export function requestFor(object: unknown, userInfo?: RequestUserInfo): CelInput {
   const metadata = fieldOf(object, "metadata");
   const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
   const slash = apiVersion.indexOf("/");
@@ -240,7 +246,7 @@ export function requestFor(object: unknown): CelInput {
     },
     namespace: String(fieldOf(metadata, "namespace") ?? ""),
     name: String(fieldOf(metadata, "name") ?? ""),
-    userInfo: { username: "", groups: [] },
+    userInfo: { username: userInfo?.username ?? "", groups: [...(userInfo?.groups ?? [])] },
     dryRun: false,
   });
 }
