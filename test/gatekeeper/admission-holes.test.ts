@@ -1,0 +1,83 @@
+/**
+ * The admission holes of issue 13 §1–§4, through the dev stack's synthesized constraints (the parameters and
+ * match the stack gives them), not only the policy folders' sample constraints.
+ */
+import type { BulwarkConfig } from "../../config/model";
+import { createChecker, synthesizeGatekeeperObjects } from "../../constructs/gatekeeper/check";
+import { PolicySet } from "../../constructs/gatekeeper/engine/evaluator";
+import type { RequestUserInfo } from "../../constructs/gatekeeper/engine/cel";
+import { devConfig } from "../support/repo";
+
+type Json = Record<string, unknown>;
+const config = devConfig();
+const checker = createChecker({ config });
+
+function policiesOf(object: Json, set?: PolicySet, userInfo?: RequestUserInfo): string[] {
+  const violations = set ? set.evaluate(object, { userInfo }) : checker.checkObject(object);
+  return [...new Set(violations.map((v) => v.policy.split("/")[1]))].sort();
+}
+
+const service = (annotations: Record<string, string>, spec: Json = {}): Json => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "api", namespace: "payments", annotations },
+  spec: { type: "LoadBalancer", selector: { app: "api" }, ports: [{ port: 443 }], ...spec },
+});
+
+describe("LoadBalancer Services are judged by the controller that handles them", () => {
+  it("scheme internal without the Load Balancer Controller is denied, naming the in-tree provider", () => {
+    const violations = checker.checkObject(service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }));
+    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/in-tree AWS cloud provider, which ignores aws-load-balancer-scheme/)]);
+  });
+
+  it("the same annotation with loadBalancerClass service.k8s.aws/nlb is admitted", () => {
+    expect(checker.checkObject(service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }, { loadBalancerClass: "service.k8s.aws/nlb" }))).toEqual([]);
+  });
+});
+
+describe("service account tokens: the credential, not the boolean", () => {
+  it("a tenant ServiceAccount that leaves automount on is denied", () => {
+    expect(policiesOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "api", namespace: "payments" } })).toEqual(["service-account-token"]);
+    expect(policiesOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "api", namespace: "payments" }, automountServiceAccountToken: false })).toEqual([]);
+  });
+});
+
+describe("Ingress TLS covers every host served", () => {
+  const ingress = (spec: Json): Json => ({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: "web" }, spec });
+  const backend = { service: { name: "web", port: { number: 443 } } };
+  it("a defaultBackend beside TLS named hosts is denied", () => {
+    expect(policiesOf(ingress({ tls: [{ hosts: ["a.example.com"] }], defaultBackend: backend }))).toEqual(["ingress-tls"]);
+  });
+});
+
+describe("RBAC exemptions follow the requester, never the object", () => {
+  const cfg: BulwarkConfig = { ...config, policy: { ...config.policy, rbacExemptRequesters: ["platform-deployer"] } };
+  const set = PolicySet.fromObjects(synthesizeGatekeeperObjects({ config: cfg }) as Json[]);
+  const bootstrapLike: Json = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name: "system:controller:helper", labels: { "kubernetes.io/bootstrapping": "rbac-defaults" } },
+    rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }],
+  };
+
+  it("a tenant posing as a Kubernetes default role is denied by every RBAC role policy", () => {
+    const tenant = { username: "alice", groups: ["system:authenticated", "payments-admins"] };
+    expect(policiesOf(bootstrapLike, set, tenant)).toEqual(["rbac-no-sensitive-grants", "rbac-no-wildcards", "rbac-reserved-identities"]);
+  });
+
+  it("the API server (system:masters) and the configured deployer are exempt", () => {
+    expect(policiesOf(bootstrapLike, set, { username: "system:apiserver", groups: ["system:masters"] })).toEqual([]);
+    expect(policiesOf(bootstrapLike, set, { username: "platform-deployer", groups: [] })).toEqual([]);
+  });
+
+  it("a binding to system:anonymous in kube-system is denied", () => {
+    const binding: Json = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "open", namespace: "kube-system" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "system:anonymous" }],
+    };
+    expect(policiesOf(binding, set)).toEqual(["rbac-no-public-subjects"]);
+  });
+});
