@@ -81,3 +81,16 @@ describe("RBAC exemptions follow the requester, never the object", () => {
     expect(policiesOf(binding, set)).toEqual(["rbac-no-public-subjects"]);
   });
 });
+
+describe("Pod Security version labels follow the cluster", () => {
+  const namespace = (labels: Record<string, string>): Json => ({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "payments", labels: { owner: "team-payments", "pod-security.kubernetes.io/enforce": "restricted", ...labels } },
+  });
+  it("the stack's cluster minor and latest are accepted, an older pin is denied", () => {
+    expect(policiesOf(namespace({ "pod-security.kubernetes.io/enforce-version": `v${config.cluster.kubernetesVersion}` }))).toEqual([]);
+    expect(policiesOf(namespace({ "pod-security.kubernetes.io/warn-version": "latest" }))).toEqual([]);
+    expect(policiesOf(namespace({ "pod-security.kubernetes.io/enforce-version": "v1.22" }))).toEqual(["namespace-pod-security"]);
+  });
+});
