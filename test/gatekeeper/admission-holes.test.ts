@@ -94,3 +94,24 @@ describe("Pod Security version labels follow the cluster", () => {
     expect(policiesOf(namespace({ "pod-security.kubernetes.io/enforce-version": "v1.22" }))).toEqual(["namespace-pod-security"]);
   });
 });
+
+describe("PodTemplate objects and hostPath PersistentVolumes (threat-model decisions)", () => {
+  it("a PodTemplate is judged as the Pods it stands for", () => {
+    const podTemplate: Json = {
+      apiVersion: "v1",
+      kind: "PodTemplate",
+      metadata: { name: "node-reader", namespace: "payments" },
+      template: { metadata: { labels: { "app.kubernetes.io/name": "api" } }, spec: { hostNetwork: true, containers: [{ name: "app", image: "nginx:latest" }] } },
+    };
+    const messages = checker.checkObject(podTemplate).map((v) => v.message);
+    expect(messages.length).toBeGreaterThan(3);
+    for (const message of messages) expect(message).toMatch(/^\[Implied by expand-pod-templates\] /);
+    expect(policiesOf(podTemplate)).toContain("pss-host-namespaces");
+  });
+
+  it("a hostPath PersistentVolume is denied, a CSI one admitted", () => {
+    const pv = (source: Json): Json => ({ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "data" }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...source } });
+    expect(policiesOf(pv({ hostPath: { path: "/var/lib/kubelet" } }))).toEqual(["persistent-volume-no-host-path"]);
+    expect(policiesOf(pv({ csi: { driver: "ebs.csi.aws.com", volumeHandle: "vol-1" } }))).toEqual([]);
+  });
+});
