@@ -37,6 +37,7 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(objects.filter((o) => o.kind === "ExpansionTemplate").map((o) => o.metadata.name)).toEqual([
       "expand-apps-workloads",
       "expand-jobs-and-replication-controllers",
+      "expand-pod-templates",
       "expand-cronjobs",
     ]);
   });
