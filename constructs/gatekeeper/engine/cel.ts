@@ -31,8 +31,12 @@
  *   says so: the offline check fails closed. Suites must never rely on it.
  */
 import type { CelInput, CelList, CelValue } from "@bufbuild/cel";
-import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelError, isCelMap, listType, parse, plan } from "@bufbuild/cel";
+import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelError, listType, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
+import { requestFor } from "./request";
+
+export type { RequestUserInfo } from "./request";
+export { requestFor } from "./request";
 
 /** A `variables[]` entry of a CEL source. */
 export interface CelVariable {
@@ -218,37 +222,6 @@ export interface EvaluationInput {
    * `namespaceObject`). Pass one new map per object. @default a map private to this evaluation
    */
   readonly memo?: ObjectMemo;
-}
-
-function fieldOf(value: unknown, key: string): unknown {
-  if (isCelMap(value)) return value.get(key);
-  if (value !== null && typeof value === "object") return (value as Record<string, unknown>)[key];
-  return undefined;
-}
-
-/** `request.userInfo` of an admission request (authentication.k8s.io/v1 UserInfo, the fields policies read). */
-export interface RequestUserInfo {
-  readonly username?: string;
-  readonly groups?: readonly string[];
-}
-
-/** The `request` binding of an offline review: a CREATE of the object, by an unnamed user unless `userInfo` says. */
-export function requestFor(object: unknown, userInfo?: RequestUserInfo): CelInput {
-  const metadata = fieldOf(object, "metadata");
-  const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
-  const slash = apiVersion.indexOf("/");
-  return toCelValue({
-    operation: "CREATE",
-    kind: {
-      group: slash < 0 ? "" : apiVersion.slice(0, slash),
-      version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-      kind: String(fieldOf(object, "kind") ?? ""),
-    },
-    namespace: String(fieldOf(metadata, "namespace") ?? ""),
-    name: String(fieldOf(metadata, "name") ?? ""),
-    userInfo: { username: userInfo?.username ?? "", groups: [...(userInfo?.groups ?? [])] },
-    dryRun: false,
-  });
 }
 
 /** One template, compiled once, evaluated many times. */
