@@ -49,10 +49,21 @@ export const policySchema = strictObject({
    */
   breakGlassClusterAdminBindings: z.array(z.string().min(1)).optional(),
   /**
-   * ClusterRoles (by name) the RBAC hygiene policies do not judge: add-ons that need wildcards or
-   * escalation verbs. Replaces the default, Gatekeeper's own `gatekeeper-manager-role`.
+   * Kubernetes usernames (as the API server authenticates them, e.g. the deployer that upgrades Gatekeeper's
+   * chart) whose RBAC writes the RBAC policies do not judge. Members of `system:masters` (the API server's own
+   * loopback identity, which reconciles Kubernetes' default roles) are always exempt. Default none.
    */
-  exemptClusterRoles: z.array(z.string().min(1)).optional(),
+  rbacExemptRequesters: z.array(z.string().min(1)).optional(),
+  /**
+   * Bindings allowed to name public subjects (system:anonymous, system:unauthenticated, system:authenticated,
+   * system:serviceaccounts[:<namespace>]): `ClusterRoleBinding/<name>` or `RoleBinding/<namespace>/<name>`.
+   * Default none.
+   */
+  publicSubjectBindings: z
+    .array(z.string().regex(/^(ClusterRoleBinding\/[^/\s]+|RoleBinding\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[^/\s]+)$/, {
+      error: "must be ClusterRoleBinding/<name> or RoleBinding/<namespace>/<name>",
+    }))
+    .optional(),
 });
 
 export type PolicyConfig = z.infer<typeof policySchema>;

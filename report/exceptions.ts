@@ -66,8 +66,11 @@ export function acceptedRisks(config: BulwarkConfig, charts: readonly Synthesize
   }
   const exempt = [...(policy.exemptNamespaces ?? SYSTEM_NAMESPACES)].sort();
   out.push({ key: "bulwark:policy.exemptNamespaces", risk: "no Gatekeeper constraint applies in these namespaces", affects: exempt.join(", ") });
-  if (policy.exemptClusterRoles !== undefined) {
-    out.push({ key: "bulwark:policy.exemptClusterRoles", risk: "the RBAC hygiene policies do not judge these ClusterRoles", affects: list(policy.exemptClusterRoles) });
+  if ((policy.rbacExemptRequesters ?? []).length > 0) {
+    out.push({ key: "bulwark:policy.rbacExemptRequesters", risk: "RBAC objects these users create are not judged by the RBAC guardrails", affects: list(policy.rbacExemptRequesters) });
+  }
+  if ((policy.publicSubjectBindings ?? []).length > 0) {
+    out.push({ key: "bulwark:policy.publicSubjectBindings", risk: "these bindings may grant to anonymous, unauthenticated or every-service-account subjects", affects: list(policy.publicSubjectBindings) });
   }
   if ((config.cluster.endpoint?.publicAccessCidrs ?? []).length > 0) {
     out.push({ key: "bulwark:cluster.endpoint.publicAccessCidrs", risk: "the API server endpoint is reachable from outside the VPC", affects: list(config.cluster.endpoint?.publicAccessCidrs) });

@@ -89,6 +89,12 @@ export interface ConstraintDeclaration {
    */
   readonly excludedNamespaces?: readonly string[];
   /**
+   * Judge the exempt namespaces too (no exempt-namespace exclusion): for rules that must hold in the system
+   * namespaces as well, such as bindings to anonymous users.
+   * @default false
+   */
+  readonly judgeExemptNamespaces?: boolean;
+  /**
    * Objects' labels the constraint is limited to.
    * @default every object
    */
@@ -253,7 +259,8 @@ export function resolveConstraints(policy: PolicyDefinition, ctx: PolicyContext)
       ? ctx.config.tenants.filter((t) => t.podSecurity === "baseline").map((t) => t.name)
       : [];
   return declared.map((c) => {
-    const excluded = [...new Set([...ctx.exemptNamespaces, ...baselineTenants, ...(c.excludedNamespaces ?? [])])].sort();
+    const exempt = c.judgeExemptNamespaces ? [] : ctx.exemptNamespaces;
+    const excluded = [...new Set([...exempt, ...baselineTenants, ...(c.excludedNamespaces ?? [])])].sort();
     const match: ConstraintMatch = {
       kinds: policy.matchKinds,
       ...(c.namespaces ? { namespaces: [...c.namespaces] } : {}),

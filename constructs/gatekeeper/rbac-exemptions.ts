@@ -1,16 +1,39 @@
 import type { PolicyContext } from "./policy";
 
 /**
- * ClusterRoles the RBAC hygiene policies (no wildcards, no escalate/bind/impersonate) exempt by name when
- * the stack does not set `bulwark:policy.exemptClusterRoles`: Gatekeeper's own manager role, which needs
- * wildcards to watch every kind it audits. Without it an upgrade of Gatekeeper would be denied by itself.
+ * Groups whose RBAC writes the RBAC policies never judge. `system:masters` bypasses authorization altogether
+ * (https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege), so exempting it grants
+ * nothing; it holds the API server's loopback identity `system:apiserver`, which creates and reconciles
+ * Kubernetes' default roles and bindings at every start
+ * (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#auto-reconciliation). A group is set by the
+ * authenticator, never by the author of a role, so a tenant cannot claim it.
  */
-export const DEFAULT_EXEMPT_CLUSTER_ROLES: readonly string[] = ["gatekeeper-manager-role"];
+export const EXEMPT_REQUESTER_GROUPS: readonly string[] = ["system:masters"];
 
-/** The exemption parameters shared by the RBAC role policies. */
-export function rbacRoleExemptions(ctx: PolicyContext): { exemptClusterRoles: string[]; exemptKubernetesBootstrapRoles: boolean } {
+/**
+ * Names a tenant may not give a Role, ClusterRole or binding: Kubernetes' user-facing default roles and the
+ * Gatekeeper chart's own RBAC objects. A binding that already refers to one of these names would pick up
+ * whatever a tenant created under it. `system:` and `eks:` names are reserved by prefix (the
+ * `system:` prefix is Kubernetes' own, https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources;
+ * `eks:` is what Amazon EKS creates, https://docs.aws.amazon.com/eks/latest/userguide/default-roles-users.html).
+ */
+export const RESERVED_RBAC_NAMES: readonly string[] = [
+  "admin",
+  "cluster-admin",
+  "edit",
+  "gatekeeper-admin",
+  "gatekeeper-manager-role",
+  "gatekeeper-manager-rolebinding",
+  "view",
+];
+
+/** Name prefixes reserved to Kubernetes and EKS. */
+export const RESERVED_RBAC_NAME_PREFIXES: readonly string[] = ["eks:", "system:"];
+
+/** The requester exemptions shared by the RBAC policies: the config's usernames and the fixed groups. */
+export function rbacRequesterExemptions(ctx: PolicyContext): { exemptRequesters: string[]; exemptRequesterGroups: string[] } {
   return {
-    exemptClusterRoles: [...(ctx.config.policy.exemptClusterRoles ?? DEFAULT_EXEMPT_CLUSTER_ROLES)].sort(),
-    exemptKubernetesBootstrapRoles: true,
+    exemptRequesters: [...(ctx.config.policy.rbacExemptRequesters ?? [])].sort(),
+    exemptRequesterGroups: [...EXEMPT_REQUESTER_GROUPS],
   };
 }

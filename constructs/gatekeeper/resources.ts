@@ -115,6 +115,16 @@ export const POD_EXPANSIONS: readonly { readonly name: string; readonly spec: Ex
       generatedGVK: { group: "", version: "v1", kind: "Pod" },
     },
   },
+  // A core/v1 PodTemplate runs nothing itself, but whatever instantiates it (a controller or a tool copying
+  // its template) creates Pods a policy would deny; judging it at admission and in `check` fails early.
+  {
+    name: "expand-pod-templates",
+    spec: {
+      applyTo: [{ groups: [""], kinds: ["PodTemplate"], versions: ["v1"] }],
+      templateSource: "template",
+      generatedGVK: { group: "", version: "v1", kind: "Pod" },
+    },
+  },
   {
     name: "expand-cronjobs",
     spec: {

@@ -37,6 +37,7 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(objects.filter((o) => o.kind === "ExpansionTemplate").map((o) => o.metadata.name)).toEqual([
       "expand-apps-workloads",
       "expand-jobs-and-replication-controllers",
+      "expand-pod-templates",
       "expand-cronjobs",
     ]);
   });
@@ -80,9 +81,12 @@ describe("constraints from the stack config", () => {
     expect(constraintOf("allowed-registries").spec.parameters).toEqual({ registries: ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/"] });
     expect(constraintOf("required-labels").spec.parameters).toEqual({ labels: ["app.kubernetes.io/name"] });
     expect(constraintOf("image-tags").spec.parameters).toEqual({ requireDigest: false });
-    expect(constraintOf("rbac-no-wildcards").spec.parameters).toEqual({ exemptClusterRoles: ["gatekeeper-manager-role"], exemptKubernetesBootstrapRoles: true });
-    const roles = synthesizeGatekeeperObjects({ config: withPolicy({ exemptClusterRoles: ["mesh-operator"] }) }) as Obj[];
-    expect((constraintOf("rbac-no-escalation-verbs", roles).spec.parameters as { exemptClusterRoles: string[] }).exemptClusterRoles).toEqual(["mesh-operator"]);
+    expect(constraintOf("rbac-no-wildcards").spec.parameters).toEqual({ exemptRequesters: [], exemptRequesterGroups: ["system:masters"] });
+    const roles = synthesizeGatekeeperObjects({ config: withPolicy({ rbacExemptRequesters: ["deployer", "argo"], publicSubjectBindings: ["RoleBinding/web/status"] }) }) as Obj[];
+    for (const id of ["rbac-no-escalation-verbs", "rbac-no-wildcards", "rbac-no-sensitive-grants", "rbac-reserved-identities", "rbac-no-public-subjects"]) {
+      expect([id, (constraintOf(id, roles).spec.parameters as { exemptRequesters: string[] }).exemptRequesters]).toEqual([id, ["argo", "deployer"]]);
+    }
+    expect((constraintOf("rbac-no-public-subjects", roles).spec.parameters as { allowedBindings: string[] }).allowedBindings).toEqual(["RoleBinding/web/status"]);
     const digest = synthesizeGatekeeperObjects({ config: withPolicy({ requireImageDigest: true }) }) as Obj[];
     expect(constraintOf("image-tags", digest).spec.parameters).toEqual({ requireDigest: true });
   });
@@ -97,11 +101,18 @@ describe("constraints from the stack config", () => {
     }
   });
 
+  // Bindings to anonymous users must be denied in the system namespaces too.
+  const JUDGES_EXEMPT_NAMESPACES = ["rbac-no-public-subjects"];
+
   it("exclude exactly the system namespaces by default, by name", () => {
-    for (const c of constraints) {
+    for (const c of constraints.filter((o) => !JUDGES_EXEMPT_NAMESPACES.includes(o.metadata.name))) {
       const match = c.spec.match as { excludedNamespaces: string[] };
       expect([c.metadata.name, match.excludedNamespaces]).toEqual([c.metadata.name, [...DEFAULT_EXEMPT_NAMESPACES]]);
     }
+  });
+
+  it("judge public-subject bindings in every namespace, the system ones included", () => {
+    for (const name of JUDGES_EXEMPT_NAMESPACES) expect((constraintOf(name).spec.match as { excludedNamespaces: string[] }).excludedNamespaces).toEqual([]);
   });
 
   it("use bulwark:policy.exemptNamespaces when the stack sets it", () => {

@@ -122,6 +122,13 @@ describe("CEL engine: compile errors name the template and the expression", () =
     expect(() => compileTemplate(template(source))).toThrow(/variables\[0\]\.expression[\s\S]*variables\.b, which is not declared before it/);
   });
 
+  // Found by the gatekeeper-admission judge: the API server refused the VAP Gatekeeper generated for a
+  // template with a variable named `namespace`, a CEL reserved word.
+  it.each(["namespace", "in", "package", "var", "1x", "a-b"])("rejects the variable name %s, which the API server refuses in a ValidatingAdmissionPolicy", (bad) => {
+    const source = { variables: [{ name: bad, expression: "1" }], validations: [{ expression: "true" }] };
+    expect(() => compileTemplate(template(source))).toThrow(/is not a CEL identifier the API server accepts/);
+  });
+
   it("rejects optional syntax, which the offline engine cannot run", () => {
     expect(() => compileTemplate(template({ validations: [{ expression: "object.?spec.hasValue()" }] }))).toThrow(TemplateCompileError);
   });

@@ -31,7 +31,8 @@ describe("exceptions and accepted risks", () => {
         serviceAccountTokenAllowlist: ["payments/metrics-reader"],
         publicLoadBalancerNamespaces: ["web"],
         breakGlassClusterAdminBindings: ["break-glass"],
-        exemptClusterRoles: ["vendor-operator"],
+        rbacExemptRequesters: ["platform-deployer"],
+        publicSubjectBindings: ["ClusterRoleBinding/public-info-viewer"],
         enforcementActions: { "image-tags": "warn" },
       });
       Object.assign(c["bulwark:cluster"], { acceptDataLossOnDestroy: true });
@@ -43,7 +44,8 @@ describe("exceptions and accepted risks", () => {
       "bulwark:policy.publicLoadBalancerNamespaces → web",
       "bulwark:policy.breakGlassClusterAdminBindings → break-glass",
       "bulwark:policy.exemptNamespaces → gatekeeper-system, kube-node-lease, kube-public, kube-system",
-      "bulwark:policy.exemptClusterRoles → vendor-operator",
+      "bulwark:policy.rbacExemptRequesters → platform-deployer",
+      "bulwark:policy.publicSubjectBindings → ClusterRoleBinding/public-info-viewer",
       "bulwark:policy.enforcementAction(s) → BulwarkImageTags/image-tags",
       "bulwark:cluster.acceptDataLossOnDestroy → bulwark:cluster",
       "bulwark:cluster.acceptExtendedSupportCharges → bulwark:cluster",

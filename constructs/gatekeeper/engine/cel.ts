@@ -31,13 +31,17 @@
  *   says so: the offline check fails closed. Suites must never rely on it.
  */
 import type { CelInput } from "@bufbuild/cel";
-import { celMap, isCelError, isCelMap } from "@bufbuild/cel";
+import { celMap, isCelError } from "@bufbuild/cel";
 import { toCelValue } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
 
 export { TemplateCompileError } from "./cel-expression";
 export { toCelValue } from "./cel-library";
+import { requestFor } from "./request";
+
+export type { RequestUserInfo } from "./request";
+export { requestFor } from "./request";
 
 /** A `variables[]` entry of a CEL source. */
 export interface CelVariable {
@@ -101,31 +105,6 @@ export interface EvaluationInput {
   readonly memo?: ObjectMemo;
 }
 
-function fieldOf(value: unknown, key: string): unknown {
-  if (isCelMap(value)) return value.get(key);
-  if (value !== null && typeof value === "object") return (value as Record<string, unknown>)[key];
-  return undefined;
-}
-
-/** The `request` binding of an offline review: a CREATE of the object by an unnamed user. */
-export function requestFor(object: unknown): CelInput {
-  const metadata = fieldOf(object, "metadata");
-  const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
-  const slash = apiVersion.indexOf("/");
-  return toCelValue({
-    operation: "CREATE",
-    kind: {
-      group: slash < 0 ? "" : apiVersion.slice(0, slash),
-      version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-      kind: String(fieldOf(object, "kind") ?? ""),
-    },
-    namespace: String(fieldOf(metadata, "namespace") ?? ""),
-    name: String(fieldOf(metadata, "name") ?? ""),
-    userInfo: { username: "", groups: [] },
-    dryRun: false,
-  });
-}
-
 /** One template, compiled once, evaluated many times. */
 export interface CompiledTemplate {
   /** `metadata.name` of the template. */
@@ -178,6 +157,14 @@ export function compileTemplate(template: unknown): CompiledTemplate {
   return compiled;
 }
 
+/**
+ * A variable name the API server accepts in a ValidatingAdmissionPolicy (Gatekeeper generates one per
+ * template): a CEL identifier that is not a CEL reserved word (k8s.io/apiserver/pkg/cel/escaping.go,
+ * celReservedSymbols). Without this check a template runs here and in Gatekeeper's webhook but gets no VAP.
+ */
+const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+const CEL_RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
+
 function compileSource(name: string, kind: string, source: CelSource): CompiledTemplate {
   const declared = new Set<string>();
   const variables: { name: string; expr: CompiledExpression }[] = [];
@@ -185,6 +172,9 @@ function compileSource(name: string, kind: string, source: CelSource): CompiledT
   ownVariables.forEach((variable, i) => {
     if (BUILTIN_VARIABLES.some((builtin) => builtin.name === variable.name)) {
       throw new TemplateCompileError(name, `variables[${i}].name`, variable.name, "is a Gatekeeper built-in variable name");
+    }
+    if (!CEL_IDENTIFIER.test(variable.name) || CEL_RESERVED.has(variable.name)) {
+      throw new TemplateCompileError(name, `variables[${i}].name`, variable.name, "is not a CEL identifier the API server accepts (a CEL reserved word, or not [_a-zA-Z][_a-zA-Z0-9]*); rename it");
     }
   });
   const all = [

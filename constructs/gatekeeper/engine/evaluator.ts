@@ -5,6 +5,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import type { CompiledTemplate, ObjectMemo } from "./cel";
+import type { RequestUserInfo } from "./cel";
 import { compileTemplate, requestFor, toCelValue } from "./cel";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
@@ -38,6 +39,11 @@ type K8sObject = Record<string, unknown> & { metadata?: Record<string, unknown> 
 export interface EvaluateOptions {
   /** Labels of known namespaces (from Namespace objects in the same input), for namespaceSelector. */
   readonly namespaceLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * The requesting user (`request.userInfo`), as an AdmissionReview carries it.
+   * @default an unnamed user without groups (what `check` knows of a manifest)
+   */
+  readonly userInfo?: RequestUserInfo;
 }
 
 function toEnforcement(value: unknown, where: string): Enforcement {
@@ -143,7 +149,7 @@ export class PolicySet {
     for (const constraint of this.constraints) {
       if (!constraintMatches(constraint.match, subject)) continue;
       celObject ??= toCelValue(object);
-      request ??= requestFor(object);
+      request ??= requestFor(object, options.userInfo);
       const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request, memo });
       for (const message of messages) {
         violations.push({ policy: constraint.id, enforcementAction: override ?? constraint.enforcementAction, message: prefix + message });

@@ -6,12 +6,15 @@
  *
  * Suite shape (subset of `gator verify`): `tests[].template`, `tests[].constraint`, optional
  * `tests[].expansion`, `tests[].cases[]` with `name`, `object` and `assertions[]` of
- * `{ violations: "yes" | "no" | N, message?: regex }`. Paths are relative to the folder. A case is "allowed" when it asserts `violations: no` (or 0) only, otherwise
- * "disallowed".
+ * `{ violations: "yes" | "no" | N, message?: regex }`. Paths are relative to the folder. A case is "allowed"
+ * when it asserts `violations: no` (or 0) only, otherwise "disallowed". A case object of kind
+ * `AdmissionReview` (as gator accepts) is judged as its `request.object`, with its `request.userInfo` as the
+ * requesting user.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
+import type { EvaluateOptions } from "./evaluator";
 import { PolicySet } from "./evaluator";
 import { CONSTRAINT_API_VERSION } from "../resources";
 
@@ -83,6 +86,14 @@ function invalidConstraintResult(test: string, constraint: string, build: () => 
   return { test, name: "(invalid constraint)", object: constraint, allowed: false, messages, failures };
 }
 
+/** The object a case judges and the options it implies: an AdmissionReview stands for its request. */
+function caseInput(object: Record<string, unknown>): { object: Record<string, unknown>; options: EvaluateOptions } {
+  if (object.kind !== "AdmissionReview") return { object, options: {} };
+  const request = (object.request ?? {}) as { object?: Record<string, unknown>; userInfo?: EvaluateOptions["userInfo"] };
+  if (!request.object) throw new Error("AdmissionReview has no request.object");
+  return { object: request.object, options: { userInfo: request.userInfo ?? {} } };
+}
+
 /** Runs every case of a suite file; never throws for a failing case (see `failures`). */
 export function runSuite(suiteFile: string): SuiteCaseResult[] {
   const dir = dirname(suiteFile);
@@ -108,8 +119,9 @@ export function runSuite(suiteFile: string): SuiteCaseResult[] {
       if (!testCase.object) failures.push("case has no object");
       else {
         try {
-          for (const object of readObjects(join(dir, testCase.object))) {
-            messages.push(...set.evaluate(object).map((v) => v.message));
+          for (const read of readObjects(join(dir, testCase.object))) {
+            const { object, options } = caseInput(read);
+            messages.push(...set.evaluate(object, options).map((v) => v.message));
           }
         } catch (error) {
           failures.push(`cannot evaluate ${testCase.object}: ${(error as Error).message}`);

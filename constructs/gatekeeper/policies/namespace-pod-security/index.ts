@@ -2,7 +2,8 @@ import { definePolicy } from "../../policy";
 
 /**
  * Namespaces enforce Pod Security `restricted`, or `baseline` where `bulwark:tenants[].podSecurity` says
- * so (a stricter label is always accepted).
+ * so (a stricter label is always accepted); `enforce-version`, `audit-version` and `warn-version` are absent,
+ * `latest` or the cluster's minor (`check --pss-version` overrides it).
  */
 export default definePolicy({
   dir: __dirname,
@@ -10,6 +11,7 @@ export default definePolicy({
   description: "Namespaces carry the PSA enforce label at the level the config allows (restricted by default).",
   matchKinds: [{ apiGroups: [""], kinds: ["Namespace"] }],
   parameters: (ctx) => ({
+    version: ctx.pssVersion,
     defaultLevel: "restricted",
     namespaceLevels: ctx.config.tenants
       .filter((t) => t.podSecurity !== undefined)

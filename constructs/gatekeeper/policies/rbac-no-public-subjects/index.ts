@@ -1,17 +1,17 @@
 import { definePolicy } from "../../policy";
+import { rbacRequesterExemptions } from "../../rbac-exemptions";
 
 /**
- * Kubernetes' bootstrap discovery bindings: they bind system:authenticated / system:unauthenticated to
- * read-only discovery roles by design, and the API server recreates them at every start. Exempt by name,
- * and only while each still binds the ClusterRole of the same name.
+ * No binding to system:anonymous, system:unauthenticated, system:authenticated, system:serviceaccounts or
+ * another namespace's system:serviceaccounts:<ns>, in every namespace (the exempt ones included), unless listed
+ * in `bulwark:policy.publicSubjectBindings`. Kubernetes' own discovery bindings are written by the API server
+ * (group system:masters), which is exempt by requester, never by the binding's name.
  */
-export const KUBERNETES_DISCOVERY_BINDINGS = ["system:basic-user", "system:discovery", "system:public-info-viewer"] as const;
-
-/** No binding to system:anonymous, system:unauthenticated or system:authenticated. */
 export default definePolicy({
   dir: __dirname,
   kind: "BulwarkRbacNoPublicSubjects",
-  description: "No binding names system:anonymous, system:unauthenticated or system:authenticated.",
+  description: "No binding names anonymous, all-users or all-service-accounts subjects unless the stack lists it.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["RoleBinding", "ClusterRoleBinding"] }],
-  parameters: () => ({ exemptBindings: [...KUBERNETES_DISCOVERY_BINDINGS] }),
+  parameters: (ctx) => ({ allowedBindings: [...(ctx.config.policy.publicSubjectBindings ?? [])].sort(), ...rbacRequesterExemptions(ctx) }),
+  constraints: () => [{ judgeExemptNamespaces: true }],
 });

@@ -1,14 +1,14 @@
 import { definePolicy } from "../../policy";
-import { rbacRoleExemptions } from "../../rbac-exemptions";
+import { rbacRequesterExemptions } from "../../rbac-exemptions";
 
 /**
- * No '*' in RBAC rules. Exempt by name: `bulwark:policy.exemptClusterRoles` (default: Gatekeeper's manager
- * role) and Kubernetes' own default ClusterRoles (see rbac-exemptions.ts).
+ * No '*' in RBAC rules (a trailing '*' in nonResourceURLs too). Exempt by requester only, never by a role's name or labels (which its
+ * author chooses): group `system:masters` and the usernames in `bulwark:policy.rbacExemptRequesters`.
  */
 export default definePolicy({
   dir: __dirname,
   kind: "BulwarkRbacNoWildcards",
   description: "No Role or ClusterRole grants '*' in verbs, resources, apiGroups or nonResourceURLs.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole"] }],
-  parameters: (ctx) => rbacRoleExemptions(ctx),
+  parameters: (ctx) => rbacRequesterExemptions(ctx),
 });

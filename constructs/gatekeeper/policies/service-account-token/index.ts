@@ -1,14 +1,16 @@
-import { definePolicy, POD_KINDS } from "../../policy";
+import { definePolicy } from "../../policy";
 
 /**
- * Pods in tenant namespaces set `automountServiceAccountToken: false` unless their service account is in
+ * Pods in tenant namespaces set `automountServiceAccountToken: false` and project no `serviceAccountToken`
+ * volume, and ServiceAccounts there set `automountServiceAccountToken: false`, unless the service account is in
  * `bulwark:policy.serviceAccountTokenAllowlist`. Limited to tenant namespaces: system add-ons need tokens.
+ * The Pod's own field is still required: a Pod admission cannot see its ServiceAccount object.
  */
 export default definePolicy({
   dir: __dirname,
   kind: "BulwarkServiceAccountToken",
-  description: "Pods in tenant namespaces opt out of the API token unless their service account is allowlisted.",
-  matchKinds: POD_KINDS,
+  description: "Pods and ServiceAccounts in tenant namespaces mount no API token (automount or projected) unless the service account is allowlisted.",
+  matchKinds: [{ apiGroups: [""], kinds: ["Pod", "ServiceAccount"] }],
   parameters: (ctx) => ({ allowedServiceAccounts: [...(ctx.config.policy.serviceAccountTokenAllowlist ?? [])].sort() }),
   constraints: (ctx) => [{ namespaces: ctx.config.tenants.map((t) => t.name).sort() }],
 });

@@ -1,7 +1,7 @@
 import { definePolicy } from "../../policy";
 
 /**
- * LoadBalancer Services are internal (AWS scheme annotation) unless their namespace is in
+ * LoadBalancer Services are internal, as the controller that handles them reads it, unless their namespace is in
  * `bulwark:policy.publicLoadBalancerNamespaces`.
  */
 export default definePolicy({

@@ -1,0 +1,14 @@
+import { definePolicy } from "../../policy";
+import { rbacRequesterExemptions } from "../../rbac-exemptions";
+
+/**
+ * No Role or ClusterRole grants nodes/proxy, CSR approval, token requests or writes to admission webhook
+ * configurations and admission policies; exempt by requester only (see rbac-exemptions.ts).
+ */
+export default definePolicy({
+  dir: __dirname,
+  kind: "BulwarkRbacNoSensitiveGrants",
+  description: "No Role or ClusterRole grants nodes/proxy, CSR approval, serviceaccounts/token or admission configuration writes.",
+  matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole"] }],
+  parameters: (ctx) => rbacRequesterExemptions(ctx),
+});
