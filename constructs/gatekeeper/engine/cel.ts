@@ -32,7 +32,6 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
-import { toCelValue } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
 
