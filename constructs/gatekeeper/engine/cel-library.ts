@@ -4,7 +4,7 @@
  * decoded JSON/YAML into CEL values with the types Kubernetes gives schema fields.
  */
 import type { CelInput, CelList, CelValue } from "@bufbuild/cel";
-import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, listType } from "@bufbuild/cel";
+import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelMap, listType } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 
 function asArray(list: CelList): CelValue[] {
@@ -97,4 +97,29 @@ export function toCelValue(value: unknown): CelInput {
     return celMap(out);
   }
   return value as CelInput;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  if (isCelMap(value)) return value.get(key);
+  if (value !== null && typeof value === "object") return (value as Record<string, unknown>)[key];
+  return undefined;
+}
+
+/** The `request` binding of an offline review: a CREATE of the object by an unnamed user. */
+export function requestFor(object: unknown): CelInput {
+  const metadata = fieldOf(object, "metadata");
+  const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
+  const slash = apiVersion.indexOf("/");
+  return toCelValue({
+    operation: "CREATE",
+    kind: {
+      group: slash < 0 ? "" : apiVersion.slice(0, slash),
+      version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+      kind: String(fieldOf(object, "kind") ?? ""),
+    },
+    namespace: String(fieldOf(metadata, "namespace") ?? ""),
+    name: String(fieldOf(metadata, "name") ?? ""),
+    userInfo: { username: "", groups: [] },
+    dryRun: false,
+  });
 }

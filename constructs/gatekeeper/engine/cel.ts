@@ -31,13 +31,15 @@
  *   says so: the offline check fails closed. Suites must never rely on it.
  */
 import type { CelInput } from "@bufbuild/cel";
-import { celMap, isCelError, isCelMap } from "@bufbuild/cel";
-import { toCelValue } from "./cel-library";
+import { celMap, isCelError } from "@bufbuild/cel";
+import { requestFor } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
+import { FastRefusal } from "./cel-fast";
+import { compileClosureTemplate } from "./cel-fast-template";
 
 export { TemplateCompileError } from "./cel-expression";
-export { toCelValue } from "./cel-library";
+export { requestFor, toCelValue } from "./cel-library";
 
 /** A `variables[]` entry of a CEL source. */
 export interface CelVariable {
@@ -71,7 +73,7 @@ const BUILTIN_VARIABLES: readonly CelVariable[] = [
   { name: "params", expression: `!has(params.spec) ? null : !has(params.spec.parameters) ? null : params.spec.parameters` },
 ];
 
-interface CompiledValidation {
+export interface CompiledValidation {
   readonly check: CompiledExpression;
   readonly message?: string;
   readonly messageExpression?: CompiledExpression;
@@ -101,37 +103,19 @@ export interface EvaluationInput {
   readonly memo?: ObjectMemo;
 }
 
-function fieldOf(value: unknown, key: string): unknown {
-  if (isCelMap(value)) return value.get(key);
-  if (value !== null && typeof value === "object") return (value as Record<string, unknown>)[key];
-  return undefined;
-}
-
-/** The `request` binding of an offline review: a CREATE of the object by an unnamed user. */
-export function requestFor(object: unknown): CelInput {
-  const metadata = fieldOf(object, "metadata");
-  const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
-  const slash = apiVersion.indexOf("/");
-  return toCelValue({
-    operation: "CREATE",
-    kind: {
-      group: slash < 0 ? "" : apiVersion.slice(0, slash),
-      version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-      kind: String(fieldOf(object, "kind") ?? ""),
-    },
-    namespace: String(fieldOf(metadata, "namespace") ?? ""),
-    name: String(fieldOf(metadata, "name") ?? ""),
-    userInfo: { username: "", groups: [] },
-    dryRun: false,
-  });
-}
-
 /** One template, compiled once, evaluated many times. */
 export interface CompiledTemplate {
   /** `metadata.name` of the template. */
   readonly name: string;
   /** The constraint kind it defines (`spec.crd.spec.names.kind`). */
   readonly kind: string;
+  /**
+   * Which engine evaluates it: `closures` (compiled to JavaScript closures, `cel-fast.ts`; any run-time error
+   * hands that evaluation to the reference) or `reference` (@bufbuild/cel's interpreter).
+   */
+  readonly engine: "closures" | "reference";
+  /** Why the closure engine refused this template (it then runs on the reference engine). */
+  readonly refusal?: string;
   /** Violation messages for one object under one constraint; empty when admitted. */
   evaluate(input: EvaluationInput): string[];
 }
@@ -173,12 +157,14 @@ export function compileTemplate(template: unknown): CompiledTemplate {
   const key = canonicalJson([name, kind, source]);
   const hit = compiledCache.get(key);
   if (hit) return hit;
-  const compiled = compileSource(name, kind, source);
+  const reference = compileSource(name, kind, source);
+  const closures = compileClosureTemplate(reference);
+  const compiled = closures instanceof FastRefusal ? reference.refused(closures.message) : closures;
   compiledCache.set(key, compiled);
   return compiled;
 }
 
-function compileSource(name: string, kind: string, source: CelSource): CompiledTemplate {
+function compileSource(name: string, kind: string, source: CelSource): CelTemplate {
   const declared = new Set<string>();
   const variables: { name: string; expr: CompiledExpression }[] = [];
   const ownVariables = source.variables ?? [];
@@ -215,7 +201,7 @@ function compileSource(name: string, kind: string, source: CelSource): CompiledT
 }
 
 /** A template variable with what its value depends on, which decides where the value may be reused. */
-interface CompiledVariable {
+export interface CompiledVariable {
   readonly name: string;
   readonly expr: CompiledExpression;
   /** Key of the value in an {@link ObjectMemo}; undefined when it reads `params` (directly or not). */
@@ -252,17 +238,26 @@ function runProgram(expr: CompiledExpression, bindings: Record<string, CelInput>
   }
 }
 
-class CelTemplate implements CompiledTemplate {
+/** A template on the reference engine; its compiled parts are what the closure engine compiles again. */
+export class CelTemplate implements CompiledTemplate {
+  readonly engine = "reference";
+  refusal?: string;
   /** Values of per-constraint variables, by constraint (the `params` binding). */
   private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
 
   constructor(
     readonly name: string,
     readonly kind: string,
-    private readonly variables: ReadonlyMap<string, CompiledVariable>,
-    private readonly matchConditions: readonly CompiledExpression[],
-    private readonly validations: readonly CompiledValidation[],
+    readonly variables: ReadonlyMap<string, CompiledVariable>,
+    readonly matchConditions: readonly CompiledExpression[],
+    readonly validations: readonly CompiledValidation[],
   ) {}
+
+  /** Records why the closure engine refused this template. */
+  refused(reason: string): this {
+    this.refusal = reason;
+    return this;
+  }
 
   evaluate(input: EvaluationInput): string[] {
     const run = new TemplateRun(this.variables, input, this.constraintMemo(input.constraint));

@@ -64,8 +64,25 @@ function subjectOf(object: K8sObject, options: EvaluateOptions): MatchSubject {
   };
 }
 
+/**
+ * Whether a constraint's `match.kinds` can select objects of this kind (in some group): an absent or empty
+ * list, an entry without kinds, or `*` selects every kind. The group, scope, namespaces and selectors are
+ * left to {@link constraintMatches}; this only rules out constraints that can never match the kind.
+ */
+function mayMatchKind(match: ConstraintMatch | undefined, kind: string): boolean {
+  const kinds = match?.kinds;
+  if (!kinds || kinds.length === 0) return true;
+  return kinds.some((entry) => !entry.kinds || entry.kinds.length === 0 || entry.kinds.includes("*") || entry.kinds.includes(kind));
+}
+
+/** Kinds remembered by a policy set's index; input may name any number of kinds, the index stays bounded. */
+const MAX_INDEXED_KINDS = 1000;
+
 /** A compiled policy set. */
 export class PolicySet {
+  /** Kind index: the constraints that may select each kind, in set order (workloads' expanded Pods meet Pod's). */
+  private readonly byKind = new Map<string, readonly LoadedConstraint[]>();
+
   private constructor(
     private readonly constraints: readonly LoadedConstraint[],
     private readonly expansions: readonly ExpansionTemplateObject[],
@@ -125,6 +142,16 @@ export class PolicySet {
     return this.constraints.filter((constraint) => constraintMatches(constraint.match, subject)).map((constraint) => constraint.id);
   }
 
+  /** The constraints whose `match.kinds` may select this kind, in set order. */
+  private candidatesFor(kind: string): readonly LoadedConstraint[] {
+    let candidates = this.byKind.get(kind);
+    if (!candidates) {
+      candidates = this.constraints.filter((constraint) => mayMatchKind(constraint.match, kind));
+      if (this.byKind.size < MAX_INDEXED_KINDS) this.byKind.set(kind, candidates);
+    }
+    return candidates;
+  }
+
   private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
     const subject = subjectOf(object, options);
     let celObject: CelInput | undefined;
@@ -132,7 +159,7 @@ export class PolicySet {
     // Templates evaluated on this object share the variables they compute alike (e.g. the container list).
     const memo: ObjectMemo = new Map();
     const violations: Violation[] = [];
-    for (const constraint of this.constraints) {
+    for (const constraint of this.candidatesFor(subject.kind)) {
       if (!constraintMatches(constraint.match, subject)) continue;
       celObject ??= toCelValue(object);
       request ??= requestFor(object);
