@@ -16,6 +16,8 @@ import type { FastFunction } from "./cel-fast-functions";
 import { GLOBALS, METHODS, NAMESPACED } from "./cel-fast-functions";
 import type { FastValue } from "./cel-fast-values";
 import { CelFault, fault } from "./cel-fast-values";
+import type { Comprehension } from "./cel-fast-macros";
+import { macroLoop, recognizeMacro } from "./cel-fast-macros";
 
 /** The values an expression is evaluated against. */
 export interface FastBindings {
@@ -49,7 +51,6 @@ export class FastRefusal extends Error {
 
 type Expr = NonNullable<ReturnType<typeof parse>["expr"]>;
 type Call = Extract<Expr["exprKind"], { case: "callExpr" }>["value"];
-type Comprehension = Extract<Expr["exprKind"], { case: "comprehensionExpr" }>["value"];
 
 /** Compile-time state: comprehension variables in scope (name → slot) and the number of slots used. */
 interface Scope {
@@ -284,6 +285,15 @@ function compileMapLiteral(struct: Extract<Expr["exprKind"], { case: "structExpr
 function compileComprehension(c: Comprehension, scope: Scope): Closure {
   if (c.iterVar2) throw new FastRefusal("two-variable comprehensions");
   if (!c.iterRange || !c.accuInit || !c.loopCondition || !c.loopStep || !c.result) throw new FastRefusal("incomplete comprehension");
+  const macro = recognizeMacro(c);
+  if (macro) {
+    const slot = scope.slots.count++;
+    const range = compileNode(c.iterRange, scope);
+    const inLoop: Scope = { names: new Map([...scope.names, [c.iterVar, slot]]), slots: scope.slots };
+    const predicate = macro.predicate && compileNode(macro.predicate, inLoop);
+    const transform = macro.kind === "map" ? compileNode(macro.transform, inLoop) : undefined;
+    return macroLoop<Frame>(macro, range, slot, predicate, transform);
+  }
   const iterSlot = scope.slots.count++;
   const accuSlot = scope.slots.count++;
   const range = compileNode(c.iterRange, scope);

@@ -84,7 +84,10 @@ export const ENV = celEnv({ funcs: [...strings, ...KUBERNETES_FUNCTIONS] });
 
 /**
  * Converts decoded JSON/YAML into a CEL input: integral numbers become int (bigint), other numbers double,
- * so templates see the types Kubernetes CEL gives schema `integer` and `number` fields.
+ * so templates see the types Kubernetes CEL gives schema `integer` and `number` fields. A field set to null
+ * is ABSENT (`has()` is false, reading it is an error), as the API server prunes null fields before
+ * admission; this is the one place inputs enter CEL, so both engines see the same object. Nulls inside
+ * lists stay (a list item is not a field).
  */
 export function toCelValue(value: unknown): CelInput {
   if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : value;
@@ -93,7 +96,7 @@ export function toCelValue(value: unknown): CelInput {
   if (Array.isArray(value)) return celList(value.map(toCelValue));
   if (value !== null && typeof value === "object") {
     const out = new Map<string, CelInput>();
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out.set(key, toCelValue(item));
+    for (const [key, item] of Object.entries(value)) if (item !== undefined && item !== null) out.set(key, toCelValue(item));
     return celMap(out);
   }
   return value as CelInput;

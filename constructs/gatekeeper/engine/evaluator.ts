@@ -9,7 +9,7 @@ import { compileTemplate, requestFor, toCelValue } from "./cel";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
 import type { ConstraintMatch, MatchSubject } from "./match";
-import { CLUSTER_SCOPED_KINDS, constraintMatches } from "./match";
+import { CLUSTER_SCOPED_KINDS, constraintMatches, mayMatchKind } from "./match";
 
 /** Enforcement actions Gatekeeper reports. */
 export type Enforcement = "deny" | "warn" | "dryrun";
@@ -62,17 +62,6 @@ function subjectOf(object: K8sObject, options: EvaluateOptions): MatchSubject {
     labels: (meta.labels ?? {}) as Record<string, string>,
     namespaceLabels: namespace === undefined ? undefined : options.namespaceLabels?.get(namespace),
   };
-}
-
-/**
- * Whether a constraint's `match.kinds` can select objects of this kind (in some group): an absent or empty
- * list, an entry without kinds, or `*` selects every kind. The group, scope, namespaces and selectors are
- * left to {@link constraintMatches}; this only rules out constraints that can never match the kind.
- */
-function mayMatchKind(match: ConstraintMatch | undefined, kind: string): boolean {
-  const kinds = match?.kinds;
-  if (!kinds || kinds.length === 0) return true;
-  return kinds.some((entry) => !entry.kinds || entry.kinds.length === 0 || entry.kinds.includes("*") || entry.kinds.includes(kind));
 }
 
 /** Kinds remembered by a policy set's index; input may name any number of kinds, the index stays bounded. */
