@@ -11,8 +11,8 @@ import type { CompiledExpression, Outcome } from "./cel-expression";
 import type { FastBindings, FastProgram } from "./cel-fast";
 import { FastRefusal, asFault, compileFast } from "./cel-fast";
 import type { FastValue } from "./cel-fast-values";
-import { CelFault, fromCelInput } from "./cel-fast-values";
-import { requestFor } from "./cel-library";
+import { CelFault, fromInput } from "./cel-fast-values";
+import { celInputOf, requestFor } from "./cel-library";
 
 /** Memo keys of closure-engine values, apart from the reference engine's (the values differ in kind). */
 const MEMO_PREFIX = "closures:";
@@ -138,11 +138,11 @@ class ClosureRun {
   ) {
     this.objectMemo = input.memo ?? new Map();
     this.bindings = {
-      object: fromCelInput(input.object),
+      object: fromInput(input.object),
       oldObject: null,
-      params: fromCelInput(input.constraint),
-      request: fromCelInput(input.request ?? requestFor(input.object)),
-      namespaceObject: fromCelInput(input.namespaceObject ?? null),
+      params: fromInput(input.constraint),
+      request: fromInput(input.request ?? requestFor(celInputOf(input.object))),
+      namespaceObject: fromInput(input.namespaceObject ?? null),
       variables: this.values,
     };
   }

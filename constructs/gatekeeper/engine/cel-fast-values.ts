@@ -9,6 +9,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { isCelList, isCelMap } from "@bufbuild/cel";
+import { ReviewObject } from "./cel-library";
 
 export type FastValue = null | boolean | bigint | number | string | FastValue[] | Map<string, FastValue>;
 
@@ -22,7 +23,6 @@ export class CelFault {
 
 /** Throws a {@link CelFault}; typed `never` so callers read as plain control flow. */
 export function fault(message: string): never {
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- a CEL error value, see CelFault
   throw new CelFault(message);
 }
 
@@ -44,6 +44,8 @@ export function celEquals(a: FastValue, b: FastValue): boolean {
   if (a === b) return true;
   const ta = typeof a;
   const tb = typeof b;
+  // Loose equality compares a bigint with a number exactly (no rounding), as the reference does.
+  // eslint-disable-next-line eqeqeq
   if ((ta === "number" || ta === "bigint") && (tb === "number" || tb === "bigint")) return a == b;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
@@ -123,12 +125,40 @@ function convert(value: unknown): FastValue {
   return fault(`value outside the closure engine's domain: ${Object.prototype.toString.call(value)}`);
 }
 
+/** As `toCelValue` (cel-library.ts), straight from decoded JSON/YAML: integral numbers are ints, null fields absent. */
+function fromJson(value: unknown): FastValue {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "bigint":
+      return value;
+    case "number":
+      return Number.isInteger(value) ? BigInt(value) : value;
+    default:
+      break;
+  }
+  if (value === null) return null;
+  if (Array.isArray(value)) return value.map(fromJson);
+  if (typeof value === "object") {
+    const out = new Map<string, FastValue>();
+    for (const [key, item] of Object.entries(value)) if (item !== undefined && item !== null) out.set(key, fromJson(item));
+    return out;
+  }
+  return fault(`value outside the closure engine's domain: ${typeof value}`);
+}
+
 /** Conversions of the inputs of one evaluation (object, constraint, request), done once per input value. */
 const converted = new WeakMap<object, FastValue>();
 
-/** The closure engine's view of a CEL input built by `toCelValue` (cached per input object); faults outside the domain. */
-export function fromCelInput(value: CelInput): FastValue {
+/**
+ * The closure engine's view of an input: a CEL value built by `toCelValue`, or decoded JSON/YAML converted
+ * the same way, or a `ReviewObject` (converted once); faults outside the domain.
+ */
+export function fromInput(value: unknown): FastValue {
+  if (value instanceof ReviewObject) return (value.fast ??= fromJson(value.json)) as FastValue;
   if (value === null || typeof value !== "object") return convert(value);
+  if (!isCelMap(value as CelInput) && !isCelList(value as CelInput)) return fromJson(value);
+  // CEL values are built once by toCelValue and never changed, so their conversion can be kept.
   let out = converted.get(value);
   if (out === undefined) {
     out = convert(value);

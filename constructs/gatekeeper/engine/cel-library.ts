@@ -4,7 +4,7 @@
  * decoded JSON/YAML into CEL values with the types Kubernetes gives schema fields.
  */
 import type { CelInput, CelList, CelValue } from "@bufbuild/cel";
-import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelMap, listType } from "@bufbuild/cel";
+import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelList, isCelMap, listType } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 
 function asArray(list: CelList): CelValue[] {
@@ -125,4 +125,25 @@ export function requestFor(object: unknown): CelInput {
     userInfo: { username: "", groups: [] },
     dryRun: false,
   });
+}
+
+/**
+ * An object under review for the evaluations of one object: the decoded JSON/YAML, and its conversion for
+ * each engine, made when an engine first needs it. (Not cached by the JSON's identity: callers may change
+ * an object between two checks.)
+ */
+export class ReviewObject {
+  /** The reference engine's input ({@link toCelValue}). */
+  cel?: CelInput;
+  /** The closure engine's input (see `fromInput` in cel-fast-values.ts). */
+  fast?: unknown;
+
+  constructor(readonly json: unknown) {}
+}
+
+/** The reference engine's input for an evaluation's `object`: a {@link ReviewObject}, a CEL value, or decoded JSON/YAML. */
+export function celInputOf(value: unknown): CelInput {
+  if (value instanceof ReviewObject) return (value.cel ??= toCelValue(value.json));
+  if (isCelMap(value as CelInput) || isCelList(value as CelInput)) return value as CelInput;
+  return toCelValue(value);
 }

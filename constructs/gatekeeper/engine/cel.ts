@@ -32,14 +32,15 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
-import { requestFor } from "./cel-library";
+import type { ReviewObject } from "./cel-library";
+import { celInputOf, requestFor } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
 import { FastRefusal } from "./cel-fast";
 import { compileClosureTemplate } from "./cel-fast-template";
 
 export { TemplateCompileError } from "./cel-expression";
-export { requestFor, toCelValue } from "./cel-library";
+export { ReviewObject, requestFor, toCelValue } from "./cel-library";
 
 /** A `variables[]` entry of a CEL source. */
 export interface CelVariable {
@@ -88,8 +89,11 @@ export type ObjectMemo = Map<string, Outcome>;
 
 /** What an evaluation needs besides the compiled template. */
 export interface EvaluationInput {
-  /** The object under review, already converted with {@link toCelValue}. */
-  readonly object: CelInput;
+  /**
+   * The object under review: a {@link ReviewObject} (converted once per engine, shared by the templates
+   * evaluated on that object), a value already converted with {@link toCelValue}, or decoded JSON/YAML.
+   */
+  readonly object: unknown;
   /** The constraint (converted with {@link toCelValue}); bound as `params`. */
   readonly constraint: CelInput;
   /** `request` binding; built from the object when omitted. */
@@ -313,10 +317,10 @@ class TemplateRun {
   ) {
     this.objectMemo = input.memo ?? new Map();
     this.bindings = {
-      object: input.object,
+      object: celInputOf(input.object),
       oldObject: null,
       params: input.constraint,
-      request: input.request ?? requestFor(input.object),
+      request: input.request ?? requestFor(celInputOf(input.object)),
       namespaceObject: input.namespaceObject ?? null,
       variables: celMap(this.values),
     };

@@ -5,7 +5,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import type { CompiledTemplate, ObjectMemo } from "./cel";
-import { compileTemplate, requestFor, toCelValue } from "./cel";
+import { ReviewObject, compileTemplate, requestFor, toCelValue } from "./cel";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
 import type { ConstraintMatch, MatchSubject } from "./match";
@@ -143,16 +143,16 @@ export class PolicySet {
 
   private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
     const subject = subjectOf(object, options);
-    let celObject: CelInput | undefined;
     let request: CelInput | undefined;
+    const review = new ReviewObject(object);
     // Templates evaluated on this object share the variables they compute alike (e.g. the container list).
     const memo: ObjectMemo = new Map();
     const violations: Violation[] = [];
     for (const constraint of this.candidatesFor(subject.kind)) {
       if (!constraintMatches(constraint.match, subject)) continue;
-      celObject ??= toCelValue(object);
       request ??= requestFor(object);
-      const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request, memo });
+      // Each engine converts the object once, when it first needs it.
+      const messages = constraint.template.evaluate({ object: review, constraint: constraint.celConstraint, request, memo });
       for (const message of messages) {
         violations.push({ policy: constraint.id, enforcementAction: override ?? constraint.enforcementAction, message: prefix + message });
       }
