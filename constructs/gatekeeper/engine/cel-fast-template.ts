@@ -17,38 +17,71 @@ import { celInputOf, requestFor } from "./cel-library";
 /** Memo keys of closure-engine values, apart from the reference engine's (the values differ in kind). */
 const MEMO_PREFIX = "closures:";
 
+/** A compiled expression with the indices of the variables it reads. */
+interface FastExpression {
+  readonly program: FastProgram;
+  readonly uses: readonly number[];
+}
+
 /** A variable with where its value may be shared, and its memo key built once (a fresh string is hashed per lookup). */
 interface VariableSlot {
-  readonly variable: CompiledVariable;
+  readonly expr: FastExpression;
   readonly shared: "object" | "constraint" | undefined;
   readonly key: string;
 }
 
-function variableSlots(variables: ReadonlyMap<string, CompiledVariable>): ReadonlyMap<string, VariableSlot> {
-  const out = new Map<string, VariableSlot>();
-  for (const [name, variable] of variables) {
-    const shared = variable.objectKey !== undefined ? "object" : variable.perConstraint ? "constraint" : undefined;
-    out.set(name, { variable, shared, key: MEMO_PREFIX + (variable.objectKey ?? name) });
-  }
-  return out;
+interface FastValidation {
+  readonly check: FastExpression;
+  readonly messageExpression?: FastExpression;
+  /** The message when the check is false and no messageExpression renders one. */
+  readonly message: string;
+}
+
+/** The compiled parts of a closure template. */
+interface ClosureParts {
+  readonly variables: readonly VariableSlot[];
+  readonly conditions: readonly FastExpression[];
+  readonly validations: readonly FastValidation[];
+}
+
+function compileParts(reference: CelTemplate): ClosureParts {
+  const names = [...reference.variables.keys()];
+  const indexOf = (name: string) => (names.includes(name) ? names.indexOf(name) : undefined);
+  const compile = (expr: CompiledExpression): FastExpression => {
+    let program: FastProgram;
+    try {
+      program = compileFast(expr.text, indexOf);
+    } catch (error) {
+      throw new FastRefusal(`${expr.field}: ${(error as Error).message}`);
+    }
+    const uses = expr.uses.map((name) => indexOf(name) ?? fail(`${expr.field}: variables.${name} is not declared`));
+    return { program, uses };
+  };
+  const variables = [...reference.variables.values()].map((variable: CompiledVariable): VariableSlot => ({
+    expr: compile(variable.expr),
+    shared: variable.objectKey !== undefined ? "object" : variable.perConstraint ? "constraint" : undefined,
+    key: MEMO_PREFIX + (variable.objectKey ?? variable.name),
+  }));
+  const validations = reference.validations.map((v: CompiledValidation) => ({
+    check: compile(v.check),
+    messageExpression: v.messageExpression && compile(v.messageExpression),
+    message: v.message ?? `failed expression: ${v.check.text}`,
+  }));
+  return { variables, conditions: reference.matchConditions.map(compile), validations };
+}
+
+function fail(reason: string): never {
+  throw new FastRefusal(reason);
 }
 
 /** Compiles a reference template's expressions to closures, or returns why the closure engine refuses one. */
 export function compileClosureTemplate(reference: CelTemplate): ClosureTemplate | FastRefusal {
-  const programs = new Map<CompiledExpression, FastProgram>();
-  const expressions = [
-    ...[...reference.variables.values()].map((v) => v.expr),
-    ...reference.matchConditions,
-    ...reference.validations.flatMap((v) => (v.messageExpression ? [v.check, v.messageExpression] : [v.check])),
-  ];
-  for (const expr of expressions) {
-    try {
-      programs.set(expr, compileFast(expr.text));
-    } catch (error) {
-      return new FastRefusal(`${expr.field}: ${(error as Error).message}`);
-    }
+  try {
+    return new ClosureTemplate(reference, compileParts(reference));
+  } catch (error) {
+    if (error instanceof FastRefusal) return error;
+    throw error;
   }
-  return new ClosureTemplate(reference, programs);
 }
 
 /** A template on the closure engine, with its reference template as the fallback. */
@@ -58,15 +91,13 @@ export class ClosureTemplate implements CompiledTemplate {
   readonly kind: string;
   /** Values of per-constraint variables, by constraint (the `params` binding). */
   private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
-  private readonly slots: ReadonlyMap<string, VariableSlot>;
 
   constructor(
     readonly reference: CelTemplate,
-    private readonly programs: ReadonlyMap<CompiledExpression, FastProgram>,
+    private readonly parts: ClosureParts,
   ) {
     this.name = reference.name;
     this.kind = reference.kind;
-    this.slots = variableSlots(reference.variables);
   }
 
   evaluate(input: EvaluationInput): string[] {
@@ -75,42 +106,30 @@ export class ClosureTemplate implements CompiledTemplate {
 
   /** The messages from the closure engine alone, or undefined when this evaluation belongs to the reference. */
   evaluateClosures(input: EvaluationInput): string[] | undefined {
-    let run: ClosureRun;
     try {
-      run = new ClosureRun(this.slots, this.programs, input, this.constraintMemo(input.constraint));
-    } catch {
-      return undefined;
-    }
-    try {
-      for (const condition of this.reference.matchConditions) {
+      const run = new ClosureRun(this.parts.variables, input, this.constraintMemo(input.constraint));
+      for (const condition of this.parts.conditions) {
         const value = run.expression(condition);
         if (value === false) return [];
         if (value !== true) return undefined;
       }
       const messages: string[] = [];
-      for (const validation of this.reference.validations) {
-        const message = this.validate(run, validation);
-        if (message === undefined) return undefined;
-        if (message !== true) messages.push(message);
+      for (const validation of this.parts.validations) {
+        const value = run.expression(validation.check);
+        if (value === true) continue;
+        if (value !== false) return undefined;
+        let message = validation.message;
+        if (validation.messageExpression) {
+          const rendered = run.expression(validation.messageExpression);
+          if (typeof rendered !== "string") return undefined;
+          if (rendered.trim() !== "") message = rendered;
+        }
+        messages.push(message);
       }
       return messages;
     } catch {
       return undefined;
     }
-  }
-
-  /** true when admitted, the message when not, undefined when the reference must decide. */
-  private validate(run: ClosureRun, validation: CompiledValidation): string | true | undefined {
-    const value = run.expression(validation.check);
-    if (value === true) return true;
-    if (value !== false) return undefined;
-    let message = validation.message ?? `failed expression: ${validation.check.text}`;
-    if (validation.messageExpression) {
-      const rendered = run.expression(validation.messageExpression);
-      if (typeof rendered !== "string") return undefined;
-      if (rendered.trim() !== "") message = rendered;
-    }
-    return message;
   }
 
   private constraintMemo(constraint: CelInput): Map<string, Outcome> {
@@ -126,17 +145,17 @@ export class ClosureTemplate implements CompiledTemplate {
 
 /** One evaluation of one template on one object under one constraint, on the closure engine. */
 class ClosureRun {
-  private readonly values = new Map<string, FastValue>();
+  private readonly values: (FastValue | undefined)[];
   private readonly bindings: FastBindings;
   private readonly objectMemo: ObjectMemo;
 
   constructor(
-    private readonly slots: ReadonlyMap<string, VariableSlot>,
-    private readonly programs: ReadonlyMap<CompiledExpression, FastProgram>,
+    private readonly slots: readonly VariableSlot[],
     input: EvaluationInput,
     private readonly constraintMemo: Map<string, Outcome>,
   ) {
     this.objectMemo = input.memo ?? new Map();
+    this.values = new Array<FastValue | undefined>(slots.length);
     this.bindings = {
       object: fromInput(input.object),
       oldObject: null,
@@ -148,29 +167,24 @@ class ClosureRun {
   }
 
   /** Runs an expression after the variables it reads (lazily); throws when any of them fails. */
-  expression(expr: CompiledExpression): FastValue {
-    for (const used of expr.uses) this.variable(used);
-    const program = this.programs.get(expr);
-    if (!program) throw new CelFault(`${expr.field} was not compiled`);
-    return program(this.bindings);
+  expression(expr: FastExpression): FastValue {
+    for (const used of expr.uses) if (this.values[used] === undefined) this.variable(used);
+    return expr.program(this.bindings);
   }
 
-  private variable(name: string): void {
-    if (this.values.has(name)) return;
-    const slot = this.slots.get(name);
-    if (!slot) throw new CelFault(`variables.${name} is not declared`);
+  private variable(index: number): void {
+    const slot = this.slots[index];
     const memo = slot.shared === "object" ? this.objectMemo : slot.shared === "constraint" ? this.constraintMemo : undefined;
-    const key = slot.key;
-    let outcome = memo?.get(key);
+    let outcome = memo?.get(slot.key);
     if (!outcome) {
       try {
-        outcome = { ok: true, value: this.expression(slot.variable.expr) };
+        outcome = { ok: true, value: this.expression(slot.expr) };
       } catch (error) {
         outcome = { ok: false, error: asFault(error).message };
       }
-      memo?.set(key, outcome);
+      memo?.set(slot.key, outcome);
     }
     if (!outcome.ok) throw new CelFault(outcome.error);
-    this.values.set(name, outcome.value as FastValue);
+    this.values[index] = outcome.value as FastValue;
   }
 }

@@ -26,8 +26,8 @@ export interface FastBindings {
   readonly params: FastValue;
   readonly request: FastValue;
   readonly namespaceObject: FastValue;
-  /** Values of the template variables the expression reads (computed before it runs). */
-  readonly variables: ReadonlyMap<string, FastValue>;
+  /** Values of the template's variables by index (see `compileFast`); those the expression reads are computed before it runs. */
+  readonly variables: readonly (FastValue | undefined)[];
 }
 
 /** One evaluation: the bindings and the comprehension variables' slots. */
@@ -56,6 +56,8 @@ type Call = Extract<Expr["exprKind"], { case: "callExpr" }>["value"];
 interface Scope {
   readonly names: ReadonlyMap<string, number>;
   readonly slots: { count: number };
+  /** Index of a template variable in {@link FastBindings.variables}. */
+  readonly variableIndex: (name: string) => number | undefined;
 }
 
 /** Any thrown value as a {@link CelFault}. */
@@ -63,11 +65,14 @@ export function asFault(error: unknown): CelFault {
   return error instanceof CelFault ? error : new CelFault(error instanceof Error ? error.message : String(error));
 }
 
-/** Compiles one expression; throws {@link FastRefusal} when it uses anything the closure engine does not cover. */
-export function compileFast(text: string): FastProgram {
+/**
+ * Compiles one expression, reading `variables.X` at `variableIndex(X)`; throws {@link FastRefusal} when it
+ * uses anything the closure engine does not cover.
+ */
+export function compileFast(text: string, variableIndex: (name: string) => number | undefined): FastProgram {
   const parsed = parse(text);
   if (!parsed.expr) throw new FastRefusal("empty expression");
-  const scope: Scope = { names: new Map(), slots: { count: 0 } };
+  const scope: Scope = { names: new Map(), slots: { count: 0 }, variableIndex };
   const closure = compileNode(parsed.expr, scope);
   const slotCount = scope.slots.count;
   return (bindings) => closure({ b: bindings, s: slotCount === 0 ? [] : new Array<FastValue>(slotCount).fill(null) });
@@ -148,8 +153,10 @@ function isIdent(node: Expr, name?: string): boolean {
 function compileSelect(operand: Expr, field: string, testOnly: boolean, scope: Scope): Closure {
   if (isIdent(operand, "variables") && !scope.names.has("variables")) {
     if (testOnly) throw new FastRefusal("has(variables.X)");
+    const index = scope.variableIndex(field);
+    if (index === undefined) throw new FastRefusal(`variables.${field} is not declared`);
     return (f) => {
-      const value = f.b.variables.get(field);
+      const value = f.b.variables[index];
       return value === undefined ? fault(`variables.${field} is not computed`) : value;
     };
   }
@@ -172,6 +179,7 @@ function compileSelect(operand: Expr, field: string, testOnly: boolean, scope: S
 }
 
 function compileLogical(args: readonly Closure[], decisive: boolean): Closure {
+  if (args.length === 2) return compileBinaryLogical(args[0], args[1], decisive);
   // `_&&_` (decisive false) and `_||_` (decisive true) as the reference's EvalAnd / EvalOr: every operand
   // is evaluated until one is decisive; otherwise the first failure (error or non-bool), else !decisive.
   return (f) => {
@@ -188,6 +196,30 @@ function compileLogical(args: readonly Closure[], decisive: boolean): Closure {
       if (typeof value !== "boolean") failure ??= new CelFault("type mismatch: expected bool");
     }
     if (failure) throw failure;
+    return !decisive;
+  };
+}
+
+/** {@link compileLogical} for two operands, the parser's shape, without the loop. */
+function compileBinaryLogical(left: Closure, right: Closure, decisive: boolean): Closure {
+  return (f) => {
+    let failure: CelFault | undefined;
+    try {
+      const value = left(f);
+      if (value === decisive) return decisive;
+      if (typeof value !== "boolean") failure = new CelFault("type mismatch: expected bool");
+    } catch (error) {
+      failure = asFault(error);
+    }
+    let value: FastValue;
+    try {
+      value = right(f);
+    } catch (error) {
+      throw failure ?? asFault(error);
+    }
+    if (value === decisive) return decisive;
+    if (failure) throw failure;
+    if (typeof value !== "boolean") throw new CelFault("type mismatch: expected bool");
     return !decisive;
   };
 }
@@ -289,7 +321,7 @@ function compileComprehension(c: Comprehension, scope: Scope): Closure {
   if (macro) {
     const slot = scope.slots.count++;
     const range = compileNode(c.iterRange, scope);
-    const inLoop: Scope = { names: new Map([...scope.names, [c.iterVar, slot]]), slots: scope.slots };
+    const inLoop: Scope = { ...scope, names: new Map([...scope.names, [c.iterVar, slot]]) };
     const predicate = macro.predicate && compileNode(macro.predicate, inLoop);
     const transform = macro.kind === "map" ? compileNode(macro.transform, inLoop) : undefined;
     return macroLoop<Frame>(macro, range, slot, predicate, transform);
@@ -298,8 +330,8 @@ function compileComprehension(c: Comprehension, scope: Scope): Closure {
   const accuSlot = scope.slots.count++;
   const range = compileNode(c.iterRange, scope);
   const init = compileNode(c.accuInit, scope);
-  const inLoop: Scope = { names: new Map([...scope.names, [c.iterVar, iterSlot], [c.accuVar, accuSlot]]), slots: scope.slots };
-  const atEnd: Scope = { names: new Map([...scope.names, [c.accuVar, accuSlot]]), slots: scope.slots };
+  const inLoop: Scope = { ...scope, names: new Map([...scope.names, [c.iterVar, iterSlot], [c.accuVar, accuSlot]]) };
+  const atEnd: Scope = { ...scope, names: new Map([...scope.names, [c.accuVar, accuSlot]]) };
   const condition = compileNode(c.loopCondition, inLoop);
   const step = compileNode(c.loopStep, inLoop);
   const result = compileNode(c.result, atEnd);

@@ -32,7 +32,6 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
-import type { ReviewObject } from "./cel-library";
 import { celInputOf, requestFor } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
@@ -90,7 +89,7 @@ export type ObjectMemo = Map<string, Outcome>;
 /** What an evaluation needs besides the compiled template. */
 export interface EvaluationInput {
   /**
-   * The object under review: a {@link ReviewObject} (converted once per engine, shared by the templates
+   * The object under review: a `ReviewObject` (converted once per engine, shared by the templates
    * evaluated on that object), a value already converted with {@link toCelValue}, or decoded JSON/YAML.
    */
   readonly object: unknown;
