@@ -74,15 +74,20 @@ function toStringValue(value: FastValue): string {
 
 function inOperator(item: FastValue, container: FastValue): boolean {
   if (Array.isArray(container)) return container.some((x) => celEquals(x, item));
-  // JSON maps have string keys only; other key types are left to the reference engine.
-  if (isMap(container) && typeof item === "string") return container.has(item);
+  if (isMap(container)) {
+    if (typeof item === "string") return container.has(item);
+    // JSON maps have string keys only, so no int, double or bool key is in one (as in the reference).
+    if (typeof item === "bigint" || typeof item === "number" || typeof item === "boolean") return false;
+  }
   return noOverload("@in", item, container);
 }
 
 function index(container: FastValue, key: FastValue): FastValue {
-  if (Array.isArray(container) && typeof key === "bigint") {
-    if (key < 0n || key >= BigInt(container.length)) fault(`index ${key} out of bounds`);
-    return container[Number(key)];
+  // The reference also indexes a list with an integral double (`l[1.0]`).
+  if (Array.isArray(container) && (typeof key === "bigint" || (typeof key === "number" && Number.isInteger(key)))) {
+    const i = Number(key);
+    if (i < 0 || i >= container.length) fault(`index ${key} out of bounds`);
+    return container[i];
   }
   if (isMap(container) && typeof key === "string") {
     const value = container.get(key);

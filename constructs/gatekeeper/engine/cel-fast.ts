@@ -70,7 +70,12 @@ export function asFault(error: unknown): CelFault {
  * uses anything the closure engine does not cover.
  */
 export function compileFast(text: string, variableIndex: (name: string) => number | undefined): FastProgram {
-  const parsed = parse(text);
+  let parsed;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    throw new FastRefusal(`does not parse: ${(error as Error).message}`);
+  }
   if (!parsed.expr) throw new FastRefusal("empty expression");
   const scope: Scope = { names: new Map(), slots: { count: 0 }, variableIndex };
   const closure = compileNode(parsed.expr, scope);
