@@ -5,7 +5,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import type { CompiledTemplate, ObjectMemo } from "../constructs/gatekeeper/engine/cel";
-import { compileTemplate, requestFor, toCelValue } from "../constructs/gatekeeper/engine/cel";
+import { ReviewObject, compileTemplate, requestFor, toCelValue } from "../constructs/gatekeeper/engine/cel";
 import { ClosureTemplate } from "../constructs/gatekeeper/engine/cel-fast-template";
 import type { ExpansionTemplateObject } from "../constructs/gatekeeper/engine/expansion";
 import { expandObject } from "../constructs/gatekeeper/engine/expansion";
@@ -70,14 +70,15 @@ function plainMessages(template: ClosureTemplate): ReadonlySet<string> {
 }
 
 function evaluateBoth(object: K8sObject, pairs: readonly Pairing[], report: DifferentialReport, label: string): void {
-  const celObject = toCelValue(object);
-  const request = requestFor(celObject);
+  // The object as `check` passes it: each engine converts the JSON itself (the closure engine without toCelValue).
+  const review = new ReviewObject(object);
+  const request = requestFor(object);
   const closureMemo: ObjectMemo = new Map();
   const referenceMemo: ObjectMemo = new Map();
   for (const pair of pairs) {
     const template = pair.template;
     if (!(template instanceof ClosureTemplate) || !mayMatchKind(pair.match, String(object.kind ?? ""))) continue;
-    const input = { object: celObject, constraint: pair.constraint, request };
+    const input = { object: review, constraint: pair.constraint, request };
     const fast = template.evaluateClosures({ ...input, memo: closureMemo });
     const reference = template.reference.evaluate({ ...input, memo: referenceMemo });
     report.violations += reference.length;

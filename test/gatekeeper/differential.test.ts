@@ -5,7 +5,7 @@ import { corpusObject } from "../../bench/corpus";
 import type { DifferentialReport } from "../../bench/differential";
 import { differential } from "../../bench/differential";
 import { synthesizeGatekeeperObjects } from "../../constructs/gatekeeper/check";
-import { compileTemplate, toCelValue } from "../../constructs/gatekeeper/engine/cel";
+import { ReviewObject, compileTemplate, toCelValue } from "../../constructs/gatekeeper/engine/cel";
 import { ClosureTemplate } from "../../constructs/gatekeeper/engine/cel-fast-template";
 import { POLICIES_DIR } from "../../constructs/gatekeeper/policy";
 import { FIXTURES_DIR } from "../pod-security/support";
@@ -92,9 +92,11 @@ describe("null means absent, for both engines", () => {
     },
   });
   const constraint = toCelValue({ metadata: { name: "c" }, spec: {} });
+  // As `check` passes objects (each engine converts the JSON) and as a converted CEL value.
   const evaluate = (object: unknown) => ({
-    closures: (template as ClosureTemplate).evaluateClosures({ object: toCelValue(object), constraint }),
-    reference: (template as ClosureTemplate).reference.evaluate({ object: toCelValue(object), constraint }),
+    closures: (template as ClosureTemplate).evaluateClosures({ object: new ReviewObject(object), constraint }),
+    reference: (template as ClosureTemplate).reference.evaluate({ object: new ReviewObject(object), constraint }),
+    closuresOnCel: (template as ClosureTemplate).evaluateClosures({ object: toCelValue(object), constraint }),
   });
 
   it("the template runs on the closure engine", () => {
@@ -103,12 +105,13 @@ describe("null means absent, for both engines", () => {
 
   it("a field set to null is absent: has() is false in both engines", () => {
     const result = evaluate({ spec: { securityContext: null, containers: [{ name: "a", image: null }], volumes: [null] } });
-    expect(result).toEqual({ closures: [], reference: [] });
+    expect(result).toEqual({ closures: [], reference: [], closuresOnCel: [] });
   });
 
   it("a present field is seen (so the test above can fail)", () => {
     const result = evaluate({ spec: { securityContext: {}, containers: [{ name: "a", image: "x" }], volumes: [null, null] } });
     expect(result.closures).toEqual(["has securityContext", "has image", "volumes"]);
     expect(result.reference).toEqual(result.closures);
+    expect(result.closuresOnCel).toEqual(result.closures);
   });
 });
