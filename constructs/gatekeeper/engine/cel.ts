@@ -29,6 +29,10 @@
  *   constraint. Results are the same with or without a memo.
  * - An expression that fails at run time (e.g. a missing field without `has()`) is a violation whose message
  *   says so: the offline check fails closed. Suites must never rely on it.
+ * - A field set to null is absent (`has()` false), as after the API server's pruning (see `toCelValue`).
+ * - Engines: each template is compiled for @bufbuild/cel (the reference) and, when `cel-fast.ts` covers all
+ *   its CEL, to closures (`compiled.engine`, `compiled.refusal`); a run-time error in the closures hands
+ *   that evaluation to the reference, so results and messages are the reference's.
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
