@@ -5,12 +5,15 @@
 export interface SynthFigure { tenants: number; objects: number; seconds: number; floorSeconds: number; peakRssMiB: number; objectsPerSecond: number; floorRatio: number }
 export interface CheckFigure { objects: number; constraints: number; compileSeconds: number; seconds: number; floorSeconds: number; peakRssMiB: number; objectsPerSecond: number; floorRatio: number }
 export interface CelFigure { constantMicroseconds: number; functionCallsMicroseconds: number; comprehensionMicroseconds: number; constraintsPerPod: number }
+/** The closure engine against the reference engine on the generated corpus (bench/differential-worker.ts). */
+export interface DifferentialFigure { objects: number; compared: number; delegated: number; refused: number; disagreements: number }
 export interface PlanFigure { stack: string; resources: number; seconds: number; peakRssMiB: number; resourcesPerSecond: number }
 
 export const TARGETS = {
   synth1000TenantsSeconds: 20,
   synthFloorRatio: 10,
-  checkObjectsPerSecond: 5000,
+  checkObjectsPerSecond: 10000,
+  checkFloorRatio: 3,
   planDevSeconds: 10,
 } as const;
 
@@ -20,6 +23,7 @@ export interface BenchResults {
   readonly synth: readonly SynthFigure[];
   readonly check: readonly CheckFigure[];
   readonly cel: CelFigure;
+  readonly differential: DifferentialFigure;
   readonly plan: readonly PlanFigure[];
   readonly verdicts: readonly string[];
 }
@@ -46,6 +50,14 @@ export function renderCelCosts(cel: CelFigure): string {
   );
 }
 
+/** The differential run in one line. */
+export function renderDifferential(d: DifferentialFigure): string {
+  return (
+    `closure engine vs @bufbuild/cel on ${d.objects} generated objects: ${d.compared} evaluations compared, ` +
+    `${d.delegated} handed to the reference (a CEL error), ${d.refused} templates refused, ${d.disagreements} disagreements`
+  );
+}
+
 /** One line per target: the figure, the target, met or MISSED. */
 export function renderVerdicts(results: Pick<BenchResults, "synth" | "check" | "plan">): string[] {
   const synth1000 = results.synth[results.synth.length - 1];
@@ -56,6 +68,7 @@ export function renderVerdicts(results: Pick<BenchResults, "synth" | "check" | "
     `synth ${synth1000.tenants} tenants: ${fmt(synth1000.seconds)} s (target < ${TARGETS.synth1000TenantsSeconds} s): ${verdict(synth1000.seconds < TARGETS.synth1000TenantsSeconds)}`,
     `synth ${synth1000.tenants} tenants vs floor: ${fmt(synth1000.floorRatio, 1)}x (target <= ${TARGETS.synthFloorRatio}x): ${verdict(synth1000.floorRatio <= TARGETS.synthFloorRatio)}`,
     `check ${check10k.objects} objects on one core: ${check10k.objectsPerSecond} obj/s (target >= ${TARGETS.checkObjectsPerSecond}): ${verdict(check10k.objectsPerSecond >= TARGETS.checkObjectsPerSecond)}`,
+    `check ${check10k.objects} objects vs parse floor: ${fmt(check10k.floorRatio, 1)}x (target <= ${TARGETS.checkFloorRatio}x): ${verdict(check10k.floorRatio <= TARGETS.checkFloorRatio)}`,
     `plan ${dev.stack}: ${fmt(dev.seconds)} s (target < ${TARGETS.planDevSeconds} s): ${verdict(dev.seconds < TARGETS.planDevSeconds)}`,
   ];
 }

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { runWorker } from "./harness";
-import type { BenchResults, CelFigure, CheckFigure, PlanFigure, SynthFigure } from "./render";
-import { renderCelCosts, renderTable, renderVerdicts, TARGETS } from "./render";
+import type { BenchResults, CelFigure, CheckFigure, DifferentialFigure, PlanFigure, SynthFigure } from "./render";
+import { renderCelCosts, renderDifferential, renderTable, renderVerdicts, TARGETS } from "./render";
 
 /**
  * `npm run bench`: what users wait for, as ratios against a floor measured in the same run, so figures
@@ -28,6 +28,8 @@ function main(): void {
   });
   step("CEL unit costs");
   const cel = runWorker<CelFigure>("cel-worker.ts", []);
+  step("closure engine vs reference engine, generated corpus");
+  const differential = runWorker<DifferentialFigure>("differential-worker.ts", ["10000"]);
   const plan: PlanFigure[] = ["dev", "10", "100"].map((stack) => {
     step(`plan ${stack === "dev" ? "dev" : `${stack} tenants`}`);
     const f = runWorker<Measured<PlanFigure>>("plan-worker.ts", [stack]);
@@ -35,7 +37,7 @@ function main(): void {
   });
 
   const verdicts = renderVerdicts({ synth, check, plan });
-  const results: BenchResults = { machine: { cores: cpus().length, node: process.version, pinnedToOneCore: true }, targets: TARGETS, synth, check, cel, plan, verdicts };
+  const results: BenchResults = { machine: { cores: cpus().length, node: process.version, pinnedToOneCore: true }, targets: TARGETS, synth, check, cel, differential, plan, verdicts };
   mkdirSync(__dirname, { recursive: true });
   writeFileSync(join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(
@@ -43,6 +45,7 @@ function main(): void {
       ...renderTable(results),
       "",
       renderCelCosts(cel),
+      renderDifferential(differential),
       ...verdicts,
       `bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench/results.json`,
     ].join("\n") + "\n",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults } from "../../bench/render";
-import { renderCelCosts, renderTable, renderVerdicts } from "../../bench/render";
+import { renderCelCosts, renderDifferential, renderTable, renderVerdicts } from "../../bench/render";
 
 /**
  * The README's Performance section is the review copy of the last `npm run bench` (bench/results.json):
@@ -22,8 +22,10 @@ describe("README Performance section", () => {
     for (const row of renderTable(results)) expect(performance).toContain(row);
   });
 
-  it("shows the CEL unit costs and every verdict of that run", () => {
+  it("shows the CEL unit costs, the differential run and every verdict of that run", () => {
     expect(performance).toContain(renderCelCosts(results.cel));
+    expect(performance).toContain(renderDifferential(results.differential));
+    expect(results.differential.disagreements).toBe(0);
     expect(results.verdicts).toEqual(renderVerdicts(results));
     for (const verdict of results.verdicts) expect(performance).toContain(verdict);
   });

@@ -4,7 +4,7 @@
  * decoded JSON/YAML into CEL values with the types Kubernetes gives schema fields.
  */
 import type { CelInput, CelList, CelValue } from "@bufbuild/cel";
-import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, listType } from "@bufbuild/cel";
+import { CelScalar, celEnv, celFunc, celList, celMap, celMethod, isCelList, isCelMap, listType } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 
 function asArray(list: CelList): CelValue[] {
@@ -84,7 +84,10 @@ export const ENV = celEnv({ funcs: [...strings, ...KUBERNETES_FUNCTIONS] });
 
 /**
  * Converts decoded JSON/YAML into a CEL input: integral numbers become int (bigint), other numbers double,
- * so templates see the types Kubernetes CEL gives schema `integer` and `number` fields.
+ * so templates see the types Kubernetes CEL gives schema `integer` and `number` fields. A field set to null
+ * is ABSENT (`has()` is false, reading it is an error), as the API server prunes null fields before
+ * admission; this is the one place inputs enter CEL, so both engines see the same object. Nulls inside
+ * lists stay (a list item is not a field).
  */
 export function toCelValue(value: unknown): CelInput {
   if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : value;
@@ -93,8 +96,29 @@ export function toCelValue(value: unknown): CelInput {
   if (Array.isArray(value)) return celList(value.map(toCelValue));
   if (value !== null && typeof value === "object") {
     const out = new Map<string, CelInput>();
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out.set(key, toCelValue(item));
+    for (const [key, item] of Object.entries(value)) if (item !== undefined && item !== null) out.set(key, toCelValue(item));
     return celMap(out);
   }
   return value as CelInput;
+}
+
+/**
+ * An object under review for the evaluations of one object: the decoded JSON/YAML, and its conversion for
+ * each engine, made when an engine first needs it. (Not cached by the JSON's identity: callers may change
+ * an object between two checks.)
+ */
+export class ReviewObject {
+  /** The reference engine's input ({@link toCelValue}). */
+  cel?: CelInput;
+  /** The closure engine's input (see `fromInput` in cel-fast-values.ts). */
+  fast?: unknown;
+
+  constructor(readonly json: unknown) {}
+}
+
+/** The reference engine's input for an evaluation's `object`: a {@link ReviewObject}, a CEL value, or decoded JSON/YAML. */
+export function celInputOf(value: unknown): CelInput {
+  if (value instanceof ReviewObject) return (value.cel ??= toCelValue(value.json));
+  if (isCelMap(value as CelInput) || isCelList(value as CelInput)) return value as CelInput;
+  return toCelValue(value);
 }

@@ -29,14 +29,21 @@
  *   constraint. Results are the same with or without a memo.
  * - An expression that fails at run time (e.g. a missing field without `has()`) is a violation whose message
  *   says so: the offline check fails closed. Suites must never rely on it.
+ * - A field set to null is absent (`has()` false), as after the API server's pruning (see `toCelValue`).
+ * - Engines: each template is compiled for @bufbuild/cel (the reference) and, when `cel-fast.ts` covers all
+ *   its CEL, to closures (`compiled.engine`, `compiled.refusal`); a run-time error in the closures hands
+ *   that evaluation to the reference, so results and messages are the reference's.
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
+import { celInputOf } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
+import { FastRefusal } from "./cel-fast";
+import { compileClosureTemplate } from "./cel-fast-template";
 
 export { TemplateCompileError } from "./cel-expression";
-export { toCelValue } from "./cel-library";
+export { ReviewObject, toCelValue } from "./cel-library";
 import { requestFor } from "./request";
 
 export type { RequestUserInfo } from "./request";
@@ -74,7 +81,7 @@ const BUILTIN_VARIABLES: readonly CelVariable[] = [
   { name: "params", expression: `!has(params.spec) ? null : !has(params.spec.parameters) ? null : params.spec.parameters` },
 ];
 
-interface CompiledValidation {
+export interface CompiledValidation {
   readonly check: CompiledExpression;
   readonly message?: string;
   readonly messageExpression?: CompiledExpression;
@@ -89,8 +96,11 @@ export type ObjectMemo = Map<string, Outcome>;
 
 /** What an evaluation needs besides the compiled template. */
 export interface EvaluationInput {
-  /** The object under review, already converted with {@link toCelValue}. */
-  readonly object: CelInput;
+  /**
+   * The object under review: a `ReviewObject` (converted once per engine, shared by the templates
+   * evaluated on that object), a value already converted with {@link toCelValue}, or decoded JSON/YAML.
+   */
+  readonly object: unknown;
   /** The constraint (converted with {@link toCelValue}); bound as `params`. */
   readonly constraint: CelInput;
   /** `request` binding; built from the object when omitted. */
@@ -110,6 +120,13 @@ export interface CompiledTemplate {
   readonly name: string;
   /** The constraint kind it defines (`spec.crd.spec.names.kind`). */
   readonly kind: string;
+  /**
+   * Which engine evaluates it: `closures` (compiled to JavaScript closures, `cel-fast.ts`; any run-time error
+   * hands that evaluation to the reference) or `reference` (@bufbuild/cel's interpreter).
+   */
+  readonly engine: "closures" | "reference";
+  /** Why the closure engine refused this template (it then runs on the reference engine). */
+  readonly refusal?: string;
   /** Violation messages for one object under one constraint; empty when admitted. */
   evaluate(input: EvaluationInput): string[];
 }
@@ -151,7 +168,9 @@ export function compileTemplate(template: unknown): CompiledTemplate {
   const key = canonicalJson([name, kind, source]);
   const hit = compiledCache.get(key);
   if (hit) return hit;
-  const compiled = compileSource(name, kind, source);
+  const reference = compileSource(name, kind, source);
+  const closures = compileClosureTemplate(reference);
+  const compiled = closures instanceof FastRefusal ? reference.refused(closures.message) : closures;
   compiledCache.set(key, compiled);
   return compiled;
 }
@@ -164,7 +183,7 @@ export function compileTemplate(template: unknown): CompiledTemplate {
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const CEL_RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
 
-function compileSource(name: string, kind: string, source: CelSource): CompiledTemplate {
+function compileSource(name: string, kind: string, source: CelSource): CelTemplate {
   const declared = new Set<string>();
   const variables: { name: string; expr: CompiledExpression }[] = [];
   const ownVariables = source.variables ?? [];
@@ -204,7 +223,7 @@ function compileSource(name: string, kind: string, source: CelSource): CompiledT
 }
 
 /** A template variable with what its value depends on, which decides where the value may be reused. */
-interface CompiledVariable {
+export interface CompiledVariable {
   readonly name: string;
   readonly expr: CompiledExpression;
   /** Key of the value in an {@link ObjectMemo}; undefined when it reads `params` (directly or not). */
@@ -241,17 +260,26 @@ function runProgram(expr: CompiledExpression, bindings: Record<string, CelInput>
   }
 }
 
-class CelTemplate implements CompiledTemplate {
+/** A template on the reference engine; its compiled parts are what the closure engine compiles again. */
+export class CelTemplate implements CompiledTemplate {
+  readonly engine = "reference";
+  refusal?: string;
   /** Values of per-constraint variables, by constraint (the `params` binding). */
   private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
 
   constructor(
     readonly name: string,
     readonly kind: string,
-    private readonly variables: ReadonlyMap<string, CompiledVariable>,
-    private readonly matchConditions: readonly CompiledExpression[],
-    private readonly validations: readonly CompiledValidation[],
+    readonly variables: ReadonlyMap<string, CompiledVariable>,
+    readonly matchConditions: readonly CompiledExpression[],
+    readonly validations: readonly CompiledValidation[],
   ) {}
+
+  /** Records why the closure engine refused this template. */
+  refused(reason: string): this {
+    this.refusal = reason;
+    return this;
+  }
 
   evaluate(input: EvaluationInput): string[] {
     const run = new TemplateRun(this.variables, input, this.constraintMemo(input.constraint));
@@ -307,10 +335,10 @@ class TemplateRun {
   ) {
     this.objectMemo = input.memo ?? new Map();
     this.bindings = {
-      object: input.object,
+      object: celInputOf(input.object),
       oldObject: null,
       params: input.constraint,
-      request: input.request ?? requestFor(input.object),
+      request: input.request ?? requestFor(celInputOf(input.object)),
       namespaceObject: input.namespaceObject ?? null,
       variables: celMap(this.values),
     };

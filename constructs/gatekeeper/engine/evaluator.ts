@@ -6,11 +6,11 @@
 import type { CelInput } from "@bufbuild/cel";
 import type { CompiledTemplate, ObjectMemo } from "./cel";
 import type { RequestUserInfo } from "./cel";
-import { compileTemplate, requestFor, toCelValue } from "./cel";
+import { ReviewObject, compileTemplate, requestFor, toCelValue } from "./cel";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
 import type { ConstraintMatch, MatchSubject } from "./match";
-import { CLUSTER_SCOPED_KINDS, constraintMatches } from "./match";
+import { CLUSTER_SCOPED_KINDS, constraintMatches, mayMatchKind } from "./match";
 import { parameterProblems } from "./parameters";
 
 /** Enforcement actions Gatekeeper reports. */
@@ -71,8 +71,14 @@ function subjectOf(object: K8sObject, options: EvaluateOptions): MatchSubject {
   };
 }
 
+/** Kinds remembered by a policy set's index; input may name any number of kinds, the index stays bounded. */
+const MAX_INDEXED_KINDS = 1000;
+
 /** A compiled policy set. */
 export class PolicySet {
+  /** Kind index: the constraints that may select each kind, in set order (workloads' expanded Pods meet Pod's). */
+  private readonly byKind = new Map<string, readonly LoadedConstraint[]>();
+
   private constructor(
     private readonly constraints: readonly LoadedConstraint[],
     /** The ExpansionTemplates of the set (which kinds' pod templates are checked). */
@@ -139,18 +145,28 @@ export class PolicySet {
     return this.constraints.filter((constraint) => constraintMatches(constraint.match, subject)).map((constraint) => constraint.id);
   }
 
+  /** The constraints whose `match.kinds` may select this kind, in set order. */
+  private candidatesFor(kind: string): readonly LoadedConstraint[] {
+    let candidates = this.byKind.get(kind);
+    if (!candidates) {
+      candidates = this.constraints.filter((constraint) => mayMatchKind(constraint.match, kind));
+      if (this.byKind.size < MAX_INDEXED_KINDS) this.byKind.set(kind, candidates);
+    }
+    return candidates;
+  }
+
   private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
     const subject = subjectOf(object, options);
-    let celObject: CelInput | undefined;
     let request: CelInput | undefined;
+    const review = new ReviewObject(object);
     // Templates evaluated on this object share the variables they compute alike (e.g. the container list).
     const memo: ObjectMemo = new Map();
     const violations: Violation[] = [];
-    for (const constraint of this.constraints) {
+    for (const constraint of this.candidatesFor(subject.kind)) {
       if (!constraintMatches(constraint.match, subject)) continue;
-      celObject ??= toCelValue(object);
       request ??= requestFor(object, options.userInfo);
-      const messages = constraint.template.evaluate({ object: celObject, constraint: constraint.celConstraint, request, memo });
+      // Each engine converts the object once, when it first needs it.
+      const messages = constraint.template.evaluate({ object: review, constraint: constraint.celConstraint, request, memo });
       for (const message of messages) {
         violations.push({ policy: constraint.id, enforcementAction: override ?? constraint.enforcementAction, message: prefix + message });
       }

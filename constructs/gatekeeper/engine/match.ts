@@ -88,6 +88,17 @@ function kindsMatch(kinds: readonly MatchKind[] | undefined, group: string, kind
   });
 }
 
+/**
+ * Whether a constraint's `match.kinds` can select objects of this kind (in some group): an absent or empty
+ * list, an entry without kinds, or `*` selects every kind. The group, scope, namespaces and selectors are
+ * left to {@link constraintMatches}; this only rules out constraints that can never match the kind.
+ */
+export function mayMatchKind(match: ConstraintMatch | undefined, kind: string): boolean {
+  const kinds = match?.kinds;
+  if (!kinds || kinds.length === 0) return true;
+  return kinds.some((entry) => !entry.kinds || entry.kinds.length === 0 || entry.kinds.includes("*") || entry.kinds.includes(kind));
+}
+
 /** True when a constraint with this `match` applies to the subject. */
 export function constraintMatches(match: ConstraintMatch | undefined, subject: MatchSubject): boolean {
   const m = match ?? {};

@@ -4,7 +4,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { isCelMap } from "@bufbuild/cel";
-import { toCelValue } from "./cel";
+import { toCelValue } from "./cel-library";
 
 function fieldOf(value: unknown, key: string): unknown {
   if (isCelMap(value)) return value.get(key);
