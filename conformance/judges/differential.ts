@@ -15,6 +15,7 @@ import type { CorpusCase } from "../corpus";
 import { toYamlDocument } from "../corpus";
 import type { GatorResult } from "../gator";
 import { parseGatorTest, runGator } from "../gator";
+import { admissionView } from "../../constructs/gatekeeper/check/admission";
 import { annotateCase, CASE_ANNOTATION, differentialCases } from "../inputs";
 import type { Disagreement, JudgeResult } from "../judge";
 
@@ -68,7 +69,11 @@ function checkVerdicts(cases: readonly CorpusCase[], workDir: string, projectDir
 
 /** gator's verdicts, keyed by case id, from batched `gator test -o json` runs. */
 async function gatorVerdicts(props: DifferentialProps, gatekeeperFiles: string[], cases: readonly CorpusCase[]): Promise<Map<string, string[]>> {
-  const objects = cases.flatMap((c) => c.objects);
+  // gator judges objects as written; the cluster's Gatekeeper judges them after the API server decoded them
+  // into typed objects (explicit nulls dropped, requests defaulted from limits). `check` applies the same
+  // view (constructs/gatekeeper/check/admission.ts), so gator gets it too: the judge compares the engines on
+  // what admission sees, and the gatekeeper-admission judge checks the view itself against a real API server.
+  const objects = cases.flatMap((c) => c.objects).map((o) => admissionView(o as Json));
   const size = props.batchSize ?? 1000;
   const verdicts = new Map<string, Set<string>>();
   const batches: string[] = [];

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { corpusObject } from "../../bench/corpus";
@@ -32,8 +32,11 @@ function suites(): { gatekeeper: K8sObject[]; objects: { label: string; object: 
   const objects: { label: string; object: K8sObject }[] = [];
   for (const folder of readdirSync(POLICIES_DIR).sort()) {
     const dir = join(POLICIES_DIR, folder);
-    const suite = parse(readFileSync(join(dir, "suite.yaml"), "utf8")) as { tests: { template: string; constraint: string; cases: { object: string }[] }[] };
+    if (!existsSync(join(dir, "suite.yaml"))) continue; // expansions.yaml, the suites' shared expansion file
+    const suite = parse(readFileSync(join(dir, "suite.yaml"), "utf8")) as { tests: { template: string; constraint: string; invalid?: boolean; cases?: { object: string }[] }[] };
     for (const test of suite.tests) {
+      // An `invalid: true` test's constraint is meant to be refused when the policy set is built.
+      if (test.invalid || !test.cases) continue;
       gatekeeper.push(...documents(join(dir, test.template)), ...documents(join(dir, test.constraint)));
       for (const c of test.cases) for (const object of documents(join(dir, c.object))) objects.push({ label: `${folder}/${c.object}`, object });
     }
