@@ -5,6 +5,7 @@
  */
 import { allObjects } from "./evidence";
 import { evaluateControls, summarize } from "./evaluate";
+import { acceptedRisks } from "./exceptions";
 import { analyzeNetwork } from "./network";
 import { planResources } from "./plan-view";
 import { analyzeRbac } from "./rbac";
@@ -34,5 +35,11 @@ export function buildReport(ctx: EvidenceContext): ReportData {
     results,
     network: analyzeNetwork(ctx.charts, typeof vpcCidr === "string" ? vpcCidr : undefined),
     rbac: analyzeRbac(ctx.config, ctx.charts, ctx.plan),
+    acceptedRisks: acceptedRisks(ctx.config, ctx.charts),
   };
+}
+
+/** What `--fail-on-missing` fails on: a missing control, or a tenant identity with a path to cluster-admin. */
+export function reportFails(data: ReportData): boolean {
+  return data.summary.missing > 0 || data.rbac.tenantPathsToClusterAdmin.length > 0;
 }

@@ -36,6 +36,8 @@ export interface PlanArgs {
   "aws:kms/key:Key": aws.kms.KeyArgs;
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws.vpc.SecurityGroupIngressRuleArgs;
   "kubernetes:helm.sh/v3:Release": kubernetes.helm.v3.ReleaseArgs;
+  "kubernetes:storage.k8s.io/v1:StorageClass": kubernetes.storage.v1.StorageClassArgs;
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": aws.eks.PodIdentityAssociationArgs;
 }
 
 export type PlanType = keyof PlanArgs;
@@ -49,6 +51,10 @@ export interface GatekeeperChartValues {
   readonly replicas?: number;
   readonly disableAudit?: boolean;
   readonly controllerManager?: { readonly exemptNamespaces?: readonly string[] };
+  // The AWS Load Balancer Controller chart's (values.yaml at v3.5.0; set by lib/addons/load-balancer-controller.ts).
+  readonly enableServiceMutatorWebhook?: boolean;
+  readonly defaultLoadBalancerScheme?: string;
+  readonly ingressClassParams?: { readonly create?: boolean; readonly spec?: { readonly scheme?: string } };
 }
 
 type InputsOf<T extends PlanType> = T extends "kubernetes:helm.sh/v3:Release"

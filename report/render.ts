@@ -1,4 +1,5 @@
 /** The report as Markdown and its JSON twin: sorted, no timestamps, so a diff shows only real changes. */
+import type { AcceptedRisk } from "./exceptions";
 import type { ControlResult, Summary } from "./evaluate";
 import type { NetworkAnalysis } from "./network";
 import { toMermaid } from "./network";
@@ -15,6 +16,8 @@ export interface ReportData {
   readonly results: readonly ControlResult[];
   readonly network: NetworkAnalysis;
   readonly rbac: RbacAnalysis;
+  /** Every exception to a secure default the stack makes (`report/exceptions.ts`). */
+  readonly acceptedRisks: readonly AcceptedRisk[];
 }
 
 const STATUS_MEANING: Readonly<Record<Status, string>> = {
@@ -54,6 +57,11 @@ export function toMarkdown(data: ReportData): string {
   out.push(`| **total** | **${summary.total}** | |`, "");
   const missing = data.results.filter((r) => r.status === "missing");
   if (missing.length > 0) out.push(`**Missing:** ${missing.map((r) => `\`${r.control.id}\``).join(", ")}`, "");
+
+  out.push("## Exceptions and accepted risks", "", "Every place this stack steps down from a secure default, and what it affects.", "", "| setting | what it allows | affects |", "| --- | --- | --- |");
+  for (const r of data.acceptedRisks) out.push(`| \`${cell(r.key)}\` | ${cell(r.risk)} | ${cell(r.affects)} |`);
+  if (data.acceptedRisks.length === 0) out.push("| — | none | — |");
+  out.push("");
 
   out.push("## Controls", "");
   for (const layer of LAYERS) {
@@ -133,6 +141,7 @@ export function toJson(data: ReportData): unknown {
     })),
     network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, entries: data.network.entries, unisolated: data.network.unisolated },
     rbac: data.rbac,
+    acceptedRisks: data.acceptedRisks,
   };
 }
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { loadStackFile } from "../config/load";
-import { buildReport, formatSummaryLine } from "../report";
+import { buildReport, formatSummaryLine, reportFails } from "../report";
 import { outputDirectory, outputFile, parseCommandLine, runCommand } from "./cli";
 import { countByType, formatPlanSummary, planStack, writePlan } from "./plan";
 import { evidenceFromPlan, writeReport } from "./report";
@@ -15,15 +15,16 @@ short summary.
 
   --stack <name>  stack file Pulumi.<name>.yaml (default: dev)
   --out <dir>     output directory (default: dist)
+  --fail-on-missing  exit 1 when a control is missing or a tenant identity has a path to cluster-admin
   --help          show this text
 
 Examples:
   npm start -- --stack dev
-  bulwark start --stack prod --out dist/prod`;
+  bulwark start --stack prod --out dist/prod --fail-on-missing`;
 
 export function main(argv: readonly string[]): Promise<void> {
   return runCommand(MAIN_USAGE, async () => {
-    const { values } = parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } });
+    const { values } = parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, "fail-on-missing": { type: "boolean" }, help: { type: "boolean" } });
     if (values.help) {
       process.stdout.write(`${MAIN_USAGE}\n`);
       return 0;
@@ -43,7 +44,7 @@ export function main(argv: readonly string[]): Promise<void> {
       .filter(([type]) => type.startsWith("aws:eks") || type.startsWith("aws:kms") || type.includes("helm") || type.includes("gatekeeper.sh"))
       .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`);
     process.stdout.write(`${formatPlanSummary(plan, planFile)}\n${top.join("\n")}\n${formatSynthSummary(synth)}\n${formatSummaryLine(report, reportFile)}\n`);
-    return 0;
+    return values["fail-on-missing"] && reportFails(report) ? 1 : 0;
   });
 }
 

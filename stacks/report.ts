@@ -9,7 +9,7 @@ import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp } from "../constructs/synthesize";
 import type { Plan } from "../lib/plan/engine";
 import type { EvidenceContext, ReportData, SuiteSummary } from "../report";
-import { buildReport, formatSummaryLine, toJson, toMarkdown } from "../report";
+import { buildReport, formatSummaryLine, reportFails, toJson, toMarkdown } from "../report";
 import { outputFile, parseCommandLine, runCommand } from "./cli";
 import { planStack } from "./plan";
 
@@ -84,8 +84,7 @@ export function reportMain(argv: readonly string[]): Promise<void> {
     const data = buildReport(await collectEvidence(stack));
     const written = writeReport(data, file);
     process.stdout.write(`${formatSummaryLine(data, written.markdown)}\n`);
-    const failing = data.summary.missing > 0 || data.rbac.tenantPathsToClusterAdmin.length > 0;
-    return values["fail-on-missing"] && failing ? 1 : 0;
+    return values["fail-on-missing"] && reportFails(data) ? 1 : 0;
   });
 }
 

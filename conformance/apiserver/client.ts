@@ -43,7 +43,7 @@ export class KubeClient {
   }
 
   /** One request; never throws on HTTP status, only on transport errors and the bounded timeout. */
-  send(method: string, path: string, body?: unknown, contentType = "application/json", headers: Record<string, string> = {}): Promise<ApiResponse> {
+  send(method: string, path: string, body?: unknown, contentType = "application/json", headers: Readonly<Record<string, string | readonly string[]>> = {}): Promise<ApiResponse> {
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     return new Promise((resolvePromise, reject) => {
       const req = request(
@@ -56,7 +56,7 @@ export class KubeClient {
           cert: this.cert,
           key: this.key,
           timeout: REQUEST_TIMEOUT_MS,
-          headers: { Accept: "application/json", ...(payload === undefined ? {} : { "Content-Type": contentType }), ...headers },
+          headers: { Accept: "application/json", ...(payload === undefined ? {} : { "Content-Type": contentType }), ...(headers as Record<string, string | string[]>) },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -128,11 +128,11 @@ export class KubeClient {
   }
 
   /** Create (optionally dry-run) with strict field validation. */
-  async create(object: KubeObject, options: { readonly dryRun: boolean; readonly namespace?: string }): Promise<ApiResponse> {
+  async create(object: KubeObject, options: { readonly dryRun: boolean; readonly namespace?: string; readonly headers?: Readonly<Record<string, string | readonly string[]>> }): Promise<ApiResponse> {
     const collection = this.collectionPath(object, options.namespace);
     if (!collection) return notServed(object);
     const query = `fieldValidation=Strict${options.dryRun ? "&dryRun=All" : ""}`;
-    return this.send("POST", `${collection}?${query}`, object);
+    return this.send("POST", `${collection}?${query}`, object, "application/json", options.headers ?? {});
   }
 }
 
@@ -180,10 +180,10 @@ let ephemeralSerial = 0;
  * `ephemeralcontainers` subresource (as `kubectl debug` adds them): the Pod without them is created for real
  * (admission judges that part), then the subresource update carrying them is sent with `dryRun=All`.
  */
-export async function dryRunAdmit(client: KubeClient, object: KubeObject, namespace: string): Promise<ApiResponse> {
+export async function dryRunAdmit(client: KubeClient, object: KubeObject, namespace: string, headers: Readonly<Record<string, string | readonly string[]>> = {}): Promise<ApiResponse> {
   const spec = object.spec as { ephemeralContainers?: unknown[] } | undefined;
   if (object.kind !== "Pod" || object.apiVersion !== "v1" || !spec?.ephemeralContainers?.length) {
-    return client.create(object, { dryRun: true, namespace });
+    return client.create(object, { dryRun: true, namespace, headers });
   }
   const name = `${String(object.metadata?.name ?? "pod")}-eph${++ephemeralSerial}`;
   const { ephemeralContainers, ...baseSpec } = spec;

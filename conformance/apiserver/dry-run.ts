@@ -24,6 +24,18 @@ export function gatekeeperCrdDocuments(moduleDir: string): SynthDocument[] {
     .flatMap((f) => splitYamlDocuments(`gatekeeper/crds/${f}`, readFileSync(join(dir, f), "utf8")));
 }
 
+/**
+ * The CRDs of the other custom resources Bulwark synthesizes (the VPC CNI's ClusterNetworkPolicy), vendored
+ * with their provenance in test/fixtures/crds/.
+ */
+export function vendoredCrdDocuments(repoRoot: string): SynthDocument[] {
+  const dir = join(repoRoot, "test", "fixtures", "crds");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .flatMap((f) => splitYamlDocuments(`test/fixtures/crds/${f}`, readFileSync(join(dir, f), "utf8")));
+}
+
 /** Applies CRDs for real and waits (bounded) until each is Established. */
 export async function applyCrds(client: KubeClient, crds: readonly SynthDocument[], timeoutMs = 60_000): Promise<void> {
   for (const crd of crds) {

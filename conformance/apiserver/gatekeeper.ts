@@ -9,9 +9,11 @@
 import { readFileSync } from "node:fs";
 import { loadStackFile } from "../../config/load";
 import { createChecker } from "../../constructs/gatekeeper/check";
+import { admissionView } from "../../constructs/gatekeeper/check/admission";
+import type { RequestUserInfo } from "../../constructs/gatekeeper/engine/cel";
 import type { Disagreement, JudgeResult } from "../judge";
 import type { Cluster } from "./cluster";
-import type { KubeClient } from "./client";
+import type { KubeClient, KubeObject } from "./client";
 import { dryRunAdmit, messageOf, waitFor } from "./client";
 import type { GatekeeperSession } from "./gatekeeper-process";
 import { GATEKEEPER_VERSION } from "./gatekeeper-process";
@@ -102,6 +104,33 @@ async function waitForConstraints(client: KubeClient, constraints: readonly Synt
   }, 1000);
 }
 
+/**
+ * Who sends each sample: the blueprint's RBAC policies exempt `system:masters` (the admin certificate the
+ * judge holds), so samples go as `conformance:requester` in group `conformance:authorized`, which this binding
+ * makes cluster-admin by RBAC (authorized, but not exempt). An AdmissionReview sample goes as its own
+ * `request.userInfo` (plus that group, so authorization lets it reach admission).
+ */
+const AUTHORIZED_GROUP = "conformance:authorized";
+const REQUESTER: RequestUserInfo = { username: "conformance:requester", groups: [AUTHORIZED_GROUP] };
+const REQUESTER_BINDING = {
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "ClusterRoleBinding",
+  metadata: { name: "conformance-authorized-requesters" },
+  roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+  subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: AUTHORIZED_GROUP }],
+};
+
+function asRequest(sample: KubeObject): { object: KubeObject; userInfo: RequestUserInfo } {
+  if (sample.kind !== "AdmissionReview") return { object: sample, userInfo: REQUESTER };
+  const request = (sample.request ?? {}) as { object?: KubeObject; userInfo?: RequestUserInfo };
+  const user = request.userInfo ?? {};
+  return { object: request.object ?? sample, userInfo: { username: user.username || REQUESTER.username, groups: [...(user.groups ?? []), AUTHORIZED_GROUP] } };
+}
+
+function impersonating(user: RequestUserInfo): Record<string, string | readonly string[]> {
+  return { "Impersonate-User": user.username ?? "", ...((user.groups ?? []).length > 0 ? { "Impersonate-Group": user.groups ?? [] } : {}) };
+}
+
 /** Runs the judge. Expects {@link applyTemplates} to have run and the PSA/RBAC judges to be done. */
 export async function runGatekeeperJudge(
   cluster: Cluster,
@@ -112,6 +141,9 @@ export async function runGatekeeperJudge(
   const client = cluster.client;
   const samples = pssSampleCases(undefined, () => true);
   await ensureNamespaces(client, samples);
+  // Before the webhook enforces: the binding is a cluster-admin grant the blueprint's policies refuse.
+  const granted = await client.apply(REQUESTER_BINDING, { dryRun: false });
+  if (granted.status >= 300) throw new Error(`binding the conformance requester: HTTP ${granted.status} ${messageOf(granted)}`);
   await client.apply(webhookConfiguration(cluster, session), { dryRun: false });
   const constraints = docs.filter(isConstraint);
   for (const doc of constraints) {
@@ -120,23 +152,28 @@ export async function runGatekeeperJudge(
   }
   await waitForConstraints(client, constraints);
   const templates = docs.filter((d) => d.object.kind === "ConstraintTemplate");
-  const vap = await vapProblems(client, templates, constraints);
+  // Gatekeeper makes the VAPs and their bindings asynchronously after the constraints: wait (bounded) for them.
+  let vap = await vapProblems(client, templates, constraints);
+  for (const deadline = Date.now() + 90_000; vap.length > 0 && Date.now() < deadline; vap = await vapProblems(client, templates, constraints)) {
+    await new Promise((r) => setTimeout(r, 2000));
+  }
   for (const line of vap) log(`conformance/apiserver: VAP: ${line}`);
   const checker = createChecker({ config: loadStackFile("dev", REPO_ROOT) });
   const labels = await namespaceLabels(client);
   const disagreements: Disagreement[] = [];
   const notJudged: NotJudged[] = [];
   for (const sample of samples) {
-    const meta = (sample.object.metadata ?? {}) as { namespace?: string };
+    const { object, userInfo } = asRequest(sample.object);
+    const meta = (object.metadata ?? {}) as { namespace?: string };
     const namespace = meta.namespace ?? "default";
-    const res = await dryRunAdmit(client, sample.object, namespace);
+    const res = await dryRunAdmit(client, object, namespace, impersonating(userInfo));
     const server = admissionVerdict(res.status, messageOf(res));
     if (server.kind === "invalid") {
       notJudged.push({ case: sample.id, reason: server.message });
       continue;
     }
-    const placed = client.collectionPath(sample.object)?.includes("/namespaces/") ? { ...sample.object, metadata: { ...meta, namespace } } : sample.object;
-    const denials = checker.checkObject(placed, labels).filter((v) => v.enforcementAction === "deny");
+    const placed = client.collectionPath(object)?.includes("/namespaces/") ? { ...object, metadata: { ...meta, namespace } } : object;
+    const denials = checker.policySet.evaluate(admissionView(placed), { namespaceLabels: labels, userInfo }).filter((v) => v.enforcementAction === "deny");
     const checkDenies = denials.length > 0;
     const named = deniedConstraints(server);
     const ours = new Set(denials.map((d) => d.policy.slice(d.policy.indexOf("/") + 1)));

@@ -12,11 +12,11 @@ import { join } from "node:path";
 import type { JudgeResult } from "../judge";
 import type { Cluster, ToolPaths } from "./cluster";
 import { ensureTools, serverVersion, withCluster } from "./cluster";
-import { applyCrds, gatekeeperCrdDocuments, runDryRunJudge } from "./dry-run";
+import { applyCrds, gatekeeperCrdDocuments, runDryRunJudge, vendoredCrdDocuments } from "./dry-run";
 import type { GatekeeperSession } from "./gatekeeper";
 import { applyTemplates, GATEKEEPER_VERSION, runGatekeeperJudge, startGatekeeper } from "./gatekeeper";
 import type { SynthDocument } from "./manifests";
-import { synthDocuments } from "./manifests";
+import { REPO_ROOT, synthDocuments } from "./manifests";
 import { runPodSecurityJudge } from "./pod-security";
 import { runRbacJudge } from "./rbac";
 
@@ -49,6 +49,7 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
   let gatekeeperError: unknown;
   const devDocs: SynthDocument[] = synthDocuments("dev", join(cluster.dir, "synth-dev"));
   try {
+    await applyCrds(cluster.client, vendoredCrdDocuments(REPO_ROOT));
     if (!tools["gatekeeper-module"]) throw new Error("the gatekeeper/v3 module was not downloaded (conformance/apiserver/tools.sh gatekeeper-module)");
     await applyCrds(cluster.client, gatekeeperCrdDocuments(tools["gatekeeper-module"]));
     if (!tools.gatekeeper) throw new Error(`the Gatekeeper manager was not built: ${tools.gatekeeperBuildError ?? "conformance/apiserver/tools.sh gatekeeper"}`);

@@ -160,7 +160,9 @@ export function pssSampleCases(
   policiesDir = join(REPO_ROOT, "constructs", "gatekeeper", "policies"),
   include: (policy: string) => boolean = (p) => p.startsWith("pss-"),
 ): PsaCase[] {
-  return readdirSync(policiesDir)
+  return readdirSync(policiesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
     .filter(include)
     .sort()
     .flatMap((policy) => suiteSampleCases(join(policiesDir, policy), policy));

@@ -67,13 +67,26 @@ function checkVerdicts(cases: readonly CorpusCase[], workDir: string, projectDir
   return { verdicts, problems: problems.map((p) => ({ case: `check-input.yaml:${p.line ?? 0}`, detail: `check cannot read the input: ${p.message}` })) };
 }
 
+/**
+ * The objects as the API server decodes them: written as YAML and read back the way kubectl reads manifests
+ * (YAML 1.1 scalars; `check`'s reader, held to kubectl's own output by test/gatekeeper/kubectl-yaml.test.ts).
+ */
+function decodedAsKubectl(objects: readonly CorpusCase["objects"][number][], workDir: string): Json[] {
+  const file = join(workDir, "gator-decode.yaml");
+  writeFileSync(file, objects.map((o) => toYamlDocument(o as never)).join("\n---\n") + "\n");
+  const problems: { file: string; line?: number; message: string }[] = [];
+  const decoded = readManifestFile(file, problems).map((o) => o.object);
+  if (problems.length > 0) throw new Error(`the corpus cannot be decoded: ${problems.map((p) => p.message).join("; ")}`);
+  return decoded;
+}
+
 /** gator's verdicts, keyed by case id, from batched `gator test -o json` runs. */
 async function gatorVerdicts(props: DifferentialProps, gatekeeperFiles: string[], cases: readonly CorpusCase[]): Promise<Map<string, string[]>> {
   // gator judges objects as written; the cluster's Gatekeeper judges them after the API server decoded them
   // into typed objects (explicit nulls dropped, requests defaulted from limits). `check` applies the same
   // view (constructs/gatekeeper/check/admission.ts), so gator gets it too: the judge compares the engines on
   // what admission sees, and the gatekeeper-admission judge checks the view itself against a real API server.
-  const objects = cases.flatMap((c) => c.objects).map((o) => admissionView(o as Json));
+  const objects = decodedAsKubectl(cases.flatMap((c) => c.objects), props.workDir).map(admissionView);
   const size = props.batchSize ?? 1000;
   const verdicts = new Map<string, Set<string>>();
   const batches: string[] = [];

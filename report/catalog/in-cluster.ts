@@ -42,11 +42,13 @@ const isolationControls: Control[] = [
     },
   ),
   control(
-    { id: "K8S-NO-CROSS-TENANT", title: "No tenant namespace can open connections to another tenant's pods", layer: "cluster", checklist: "default deny network policies", nsa: NSA.namespaces, bp: BP.multiTenancy },
+    { id: "K8S-NO-CROSS-TENANT", title: "No tenant namespace can open connections to another tenant's pods, except where the stack config grants it", layer: "cluster", checklist: "default deny network policies", nsa: NSA.namespaces, bp: BP.multiTenancy },
     "construct", "TenantNetworkPolicies", { file: T_REPORT, name: "removing a control turns its row red › a policy opening web to payments: K8S-NO-CROSS-TENANT is missing" },
     (ctx) => {
       const analysis = network(ctx);
-      const cross = analysis.edges.filter((e) => e.to.startsWith("ns:"));
+      // A connection the stack config grants (tenants[].ingress[].from.tenants) is declared, not a leak.
+      const declared = (from: string, to: string) => (ctx.config.tenants.find((t) => t.name === to)?.ingress ?? []).some((g) => (g.from.tenants ?? []).includes(from));
+      const cross = analysis.edges.filter((e) => e.to.startsWith("ns:") && !declared(e.from, e.to.slice(3)));
       if (analysis.namespaces.length === 0) return missing("no tenant namespaces synthesized");
       return requireAll(analysis.namespaces.map((n) => `Namespace/${n.name}`), cross.map((e) => `${e.from} reaches ${e.to.slice(3)} on ${e.ports}`), ["network reachability analysis"]);
     },

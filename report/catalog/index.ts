@@ -5,6 +5,7 @@
  */
 import type { Control } from "../types";
 import { awsClusterControls, awsLifecycleControls } from "./aws-cluster";
+import { guardrailControls } from "./guardrails";
 import { awsIdentityControls } from "./identity";
 import { inClusterControls } from "./in-cluster";
 import { networkControls } from "./network";
@@ -23,6 +24,7 @@ export const CONTROLS: readonly Control[] = [
   ...awsLifecycleControls,
   ...ecrControls,
   ...inClusterControls,
+  ...guardrailControls,
   ...rbacControls,
   ...gatekeeperControls,
   ...constraintControls,
