@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBE_SYSTEM_NAMESPACE } from "../../config/namespaces";
+import { workloadTrustPolicy } from "./tenant-workload-identity";
 // The controller's own least-privilege IAM policy, unchanged: kubernetes-sigs/aws-load-balancer-controller,
 // docs/install/iam_policy.json at tag v3.5.0 (commit 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4).
 import CONTROLLER_IAM_POLICY from "./load-balancer-controller-iam-policy.json";
@@ -49,29 +50,9 @@ export const LOAD_BALANCER_CONTROLLER_DEFAULTS = {
   targetType: "ip",
 } as const;
 
-/**
- * The trust policy of the controller's role: only EKS Pod Identity may assume it, and only for the
- * controller's service account in kube-system of this cluster (Pod Identity session tags; EKS User Guide,
- * "Define permissions for EKS Pod Identities to assume roles based on tags").
- */
+/** The trust policy of the controller's role: EKS Pod Identity, for its service account in kube-system of this cluster only. */
 export function controllerTrustPolicy(clusterName: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: {
-          StringEquals: {
-            "aws:RequestTag/eks-cluster-name": clusterName,
-            "aws:RequestTag/kubernetes-namespace": LOAD_BALANCER_CONTROLLER_CHART.namespace,
-            "aws:RequestTag/kubernetes-service-account": LOAD_BALANCER_CONTROLLER_CHART.serviceAccount,
-          },
-        },
-      },
-    ],
-  };
+  return workloadTrustPolicy(clusterName, LOAD_BALANCER_CONTROLLER_CHART.namespace, LOAD_BALANCER_CONTROLLER_CHART.serviceAccount);
 }
 
 /** The chart values: pure, so tests and the plan show exactly what is installed. */

@@ -15,8 +15,9 @@ export interface TenantWorkloadIdentityArgs {
 }
 
 /**
- * Only EKS Pod Identity may assume the role, and only for this service account of this namespace of this
- * cluster: the agent's session tags carry them (EKS User Guide, "Define permissions for EKS Pod Identities to
+ * The trust policy of a role for EKS Pod Identity (the workload's and the load balancer controller's): only
+ * Pod Identity may assume it, and only for this service account of this namespace of this cluster: the
+ * agent's session tags carry them (EKS User Guide, "Define permissions for EKS Pod Identities to
  * assume roles based on tags").
  */
 export function workloadTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): Record<string, unknown> {
