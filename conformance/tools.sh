@@ -11,27 +11,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=./versions.env
 source "$here/versions.env"
-cache="${BULWARK_TOOLS_CACHE:-$HOME/.cache/bulwark/tools}"
-# GOTOOLCHAIN=local: never download another Go toolchain behind the user's back.
-export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
-
-log() { printf '[tools] %s\n' "$*" >&2; }
-
-require_go() {
-  if ! command -v go >/dev/null 2>&1; then
-    echo "conformance: needs Go >= 1.25 (go not found on PATH)" >&2
-    exit 2
-  fi
-  local v major minor
-  v="$(go env GOVERSION)"            # e.g. go1.26.8
-  v="${v#go}"
-  major="${v%%.*}"
-  minor="${v#*.}"; minor="${minor%%.*}"
-  if ! [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || (( major < 1 || (major == 1 && minor < 25) )); then
-    echo "conformance: needs Go >= 1.25 (found go$v)" >&2
-    exit 2
-  fi
-}
+# shellcheck source=./tools-common.sh
+source "$here/tools-common.sh"
 
 # The proxy's checksum database answers 404 for gatekeeper/v3@v3.21.1 and for the frameworks/constraint
 # pseudo-version it requires (2026-12-02), so `go install …@v3.21.1` cannot verify them there. Instead:

@@ -12,26 +12,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../versions.env
 source "$here/../versions.env"
-cache="${BULWARK_TOOLS_CACHE:-$HOME/.cache/bulwark/tools}"
-export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
-
-log() { printf '[tools] %s\n' "$*" >&2; }
-
-require_go() {
-  if ! command -v go >/dev/null 2>&1; then
-    echo "conformance: needs Go >= 1.25 (go not found on PATH)" >&2
-    exit 2
-  fi
-  local v major minor
-  v="$(go env GOVERSION)"            # e.g. go1.26.8
-  v="${v#go}"
-  major="${v%%.*}"
-  minor="${v#*.}"; minor="${minor%%.*}"
-  if (( major < 1 || (major == 1 && minor < 25) )); then
-    echo "conformance: needs Go >= 1.25 (found go$v)" >&2
-    exit 2
-  fi
-}
+# shellcheck source=../tools-common.sh
+source "$here/../tools-common.sh"
 
 # Writes a wrapper module in $1 that requires module $2 at $3 and builds package $4 into $5. The wrapped
 # module's local replace directives (k8s.io/kubernetes -> ./staging/src/..., etcd server -> ../api, ...) do not
