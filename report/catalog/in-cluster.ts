@@ -1,4 +1,5 @@
 /** Cluster layer, the tenant baseline: Pod Security labels, NetworkPolicies, quotas, limits, the default ServiceAccount. */
+import { PSS_VERSION_PATTERN } from "../../config/fields";
 import { asArray } from "../evidence";
 import { list } from "../plan-view";
 import type { Control } from "../types";
@@ -17,7 +18,7 @@ const isolationControls: Control[] = [
           const labels = o.metadata?.labels ?? {};
           if (labels["pod-security.kubernetes.io/enforce"] !== level) return `enforce is ${labels["pod-security.kubernetes.io/enforce"] ?? "unset"}, not ${level}`;
           if (labels["pod-security.kubernetes.io/audit"] !== "restricted" || labels["pod-security.kubernetes.io/warn"] !== "restricted") return "audit/warn are not restricted";
-          if (!/^v1\.\d+$/.test(labels["pod-security.kubernetes.io/enforce-version"] ?? "")) return "enforce-version is not pinned";
+          if (!PSS_VERSION_PATTERN.test(labels["pod-security.kubernetes.io/enforce-version"] ?? "")) return "enforce-version is not pinned";
           return undefined;
         });
       }),
