@@ -46,7 +46,7 @@ const layerRules = Object.entries(FORBIDDEN_IMPORTS).map(([layer, forbidden]) =>
 }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "coverage/**", "bench/out/**", "build/**", "examples/*/node_modules/**", "examples/*/build/**", "examples/*/dist/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/**", "dist/**", "coverage/**", "bench/out/**", "build/**", "examples/*/node_modules/**", "examples/*/build/**", "examples/*/dist/**", "constructs/gatekeeper/imports/**", "**/*.js", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,9 @@
  *     `K8sNativeValidation` only, with its OpenAPI parameters schema. It IS the CEL source and is
  *     synthesized as-is. Gatekeeper requires `metadata.name` == lowercase(`spec.crd.spec.names.kind`);
  *     the folder name is the policy id (dashes allowed) and names the constraint and the config keys.
- *   - `index.ts`: `export default definePolicy({ dir: __dirname, kind, description, matchKinds, ... })`.
+ *   - `index.ts`: `export default definePolicy({ dir: __dirname, matchKinds, ... })`. The policy's kind, title and
+ *     description live only in `template.yaml` (`spec.crd.spec.names.kind`, the annotations
+ *     `metadata.gatekeeper.sh/title` and `description`); the definition reads them from there.
  *     Pod policies use `matchKinds: POD_KINDS`; the controller kinds (Deployment, CronJob ...) are covered
  *     by ExpansionTemplates, never listed in a pod policy. Pod Security checks set
  *     `podSecurityLevel: "baseline" | "restricted"`: the policy then joins the bundles `pss-baseline` and
@@ -105,10 +107,6 @@ export interface ConstraintDeclaration {
 export interface PolicyDeclaration {
   /** The folder (`__dirname`); its name is the policy id. */
   readonly dir: string;
-  /** The constraint kind the template defines (`spec.crd.spec.names.kind`). */
-  readonly kind: string;
-  /** One sentence: what the policy prevents and why. */
-  readonly description: string;
   /** Default `match.kinds` of its constraints. */
   readonly matchKinds: readonly MatchKind[];
   /**
@@ -132,6 +130,12 @@ export interface PolicyDeclaration {
 export interface PolicyDefinition extends Omit<PolicyDeclaration, "dir"> {
   /** The policy id: its folder name. */
   readonly name: string;
+  /** The constraint kind the template defines (`spec.crd.spec.names.kind`). */
+  readonly kind: string;
+  /** What the policy prevents and why: the template's `description` annotation. */
+  readonly description: string;
+  /** The template's `metadata.gatekeeper.sh/title` annotation, when it has one. */
+  readonly title?: string;
   readonly dir: string;
   readonly templateFile: string;
   readonly bundles: readonly Bundle[];
@@ -165,9 +169,12 @@ export function definePolicy(declaration: PolicyDeclaration): PolicyDefinition {
   if (!existsSync(templateFile)) throw new PolicyDefinitionError(dir, "template.yaml is missing; it holds the ConstraintTemplate");
   const template = parseYaml(readFileSync(templateFile, "utf8")) as Record<string, unknown>;
   const { name: templateName, kind } = celSourceOf(template);
-  if (kind !== declaration.kind) {
-    throw new PolicyDefinitionError(dir, `index.ts declares kind ${declaration.kind} but template.yaml defines ${kind}`);
+  const annotations = ((template.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {}) as Record<string, unknown>;
+  const description = annotations.description;
+  if (typeof description !== "string" || description.trim() === "") {
+    throw new PolicyDefinitionError(dir, "template.yaml must carry metadata.annotations.description: what the policy prevents and why");
   }
+  const title = typeof annotations[TITLE_ANNOTATION] === "string" ? (annotations[TITLE_ANNOTATION] as string) : undefined;
   if (templateName !== kind.toLowerCase()) {
     throw new PolicyDefinitionError(dir, `template metadata.name must be ${kind.toLowerCase()} (Gatekeeper requires lowercase(kind)), not ${templateName}`);
   }
@@ -186,8 +193,11 @@ export function definePolicy(declaration: PolicyDeclaration): PolicyDefinition {
       : declaration.podSecurityLevel === "restricted"
         ? ["pss-restricted"]
         : ["general"];
-  return { ...declaration, name, dir, templateFile, bundles, template };
+  return { ...declaration, name, kind, description: description.trim(), ...(title ? { title } : {}), dir, templateFile, bundles, template };
 }
+
+/** Gatekeeper's annotation for a template's human title (gatekeeper-library convention). */
+const TITLE_ANNOTATION = "metadata.gatekeeper.sh/title";
 
 /** The folder holding every policy. */
 export const POLICIES_DIR = join(__dirname, "policies");

@@ -5,6 +5,9 @@ import { ENFORCEMENT_ACTIONS } from "../../config/policy";
 import { compileTemplate } from "./engine/cel";
 import type { ExpansionTemplateSpec } from "./engine/expansion";
 import type { ConstraintMatch } from "./engine/match";
+import type { ConstraintTemplateSpec, ConstraintTemplateSpecTargetsOperations } from "./imports/templates.gatekeeper.sh";
+import { ConstraintTemplate } from "./imports/templates.gatekeeper.sh";
+import { ExpansionTemplateV1Beta1 } from "./imports/expansion.gatekeeper.sh";
 import type { Bundle } from "./policy";
 
 /** Annotation naming the bundles a template belongs to; `check --bundle` selects on it. */
@@ -24,17 +27,39 @@ export interface GatekeeperConstraintTemplateProps {
   readonly bundles: readonly Bundle[];
 }
 
+/** A ConstraintTemplate's `spec` as written in YAML (Kubernetes field names). */
+interface ConstraintTemplateYamlSpec {
+  readonly crd?: { readonly spec?: { readonly names?: { readonly kind?: string; readonly shortNames?: string[] }; readonly validation?: { readonly legacySchema?: boolean; readonly openAPIV3Schema?: unknown } } };
+  readonly targets?: readonly { readonly target?: string; readonly rego?: string; readonly libs?: string[]; readonly operations?: string[]; readonly code?: readonly { readonly engine: string; readonly source: unknown }[] }[];
+}
+
 /**
- * A `templates.gatekeeper.sh/v1` ConstraintTemplate, synthesized from the policy's own YAML. Its CEL is
- * compiled at construction, so a template that cannot run offline cannot be synthesized either.
+ * The YAML spec as the props of the generated binding (`imports/`, from Gatekeeper's CRD): field by field,
+ * so a field the CRD does not define cannot pass unnoticed (a test compares the synthesized spec with the YAML).
  */
-export class GatekeeperConstraintTemplate extends ApiObject {
+export function constraintTemplateSpec(spec: ConstraintTemplateYamlSpec): ConstraintTemplateSpec {
+  const crd = spec.crd?.spec;
+  return {
+    crd: crd && {
+      spec: {
+        names: crd.names && { kind: crd.names.kind, shortNames: crd.names.shortNames },
+        validation: crd.validation && { legacySchema: crd.validation.legacySchema, openApiv3Schema: crd.validation.openAPIV3Schema },
+      },
+    },
+    targets: spec.targets?.map((t) => ({ target: t.target, rego: t.rego, libs: t.libs, operations: t.operations as ConstraintTemplateSpecTargetsOperations[] | undefined, code: t.code?.map((c) => ({ engine: c.engine, source: c.source })) })),
+  };
+}
+
+/**
+ * A `templates.gatekeeper.sh/v1` ConstraintTemplate, synthesized from the policy's own YAML through the typed
+ * binding generated from Gatekeeper's CRD. Its CEL is compiled at construction, so a template that cannot run
+ * offline cannot be synthesized either.
+ */
+export class GatekeeperConstraintTemplate extends ConstraintTemplate {
   constructor(scope: Construct, id: string, props: GatekeeperConstraintTemplateProps) {
     compileTemplate(props.template);
-    const template = props.template as { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> }; spec: unknown };
+    const template = props.template as { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> }; spec: ConstraintTemplateYamlSpec };
     super(scope, id, {
-      apiVersion: "templates.gatekeeper.sh/v1",
-      kind: "ConstraintTemplate",
       metadata: {
         name: template.metadata.name,
         labels: template.metadata.labels,
@@ -44,7 +69,7 @@ export class GatekeeperConstraintTemplate extends ApiObject {
           [BUNDLES_ANNOTATION]: props.bundles.join(","),
         },
       },
-      spec: template.spec,
+      spec: constraintTemplateSpec(template.spec),
     });
   }
 }
@@ -140,13 +165,17 @@ export const POD_EXPANSIONS: readonly { readonly name: string; readonly spec: Ex
  * to the pod templates of Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job and
  * CronJob at admission of the workload, not only when its Pods are created.
  */
-export class PodExpansionTemplate extends ApiObject {
+export class PodExpansionTemplate extends ExpansionTemplateV1Beta1 {
   constructor(scope: Construct, id: string, props: { readonly name: string; readonly spec: ExpansionTemplateSpec }) {
+    const { applyTo, templateSource, generatedGVK, enforcementAction } = props.spec;
     super(scope, id, {
-      apiVersion: "expansion.gatekeeper.sh/v1beta1",
-      kind: "ExpansionTemplate",
       metadata: { name: props.name },
-      spec: props.spec,
+      spec: {
+        applyTo: applyTo.map((a) => ({ groups: [...a.groups], kinds: [...a.kinds], versions: [...a.versions] })),
+        templateSource,
+        generatedGvk: generatedGVK,
+        enforcementAction,
+      },
     });
   }
 }

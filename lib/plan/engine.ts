@@ -81,7 +81,7 @@ type Monitor = { registerResource(req: RegisterRequest, callback: (err: unknown,
  * with the URN: what the engine would see of the registration (parent, options, dependencies, inputs).
  * Call after `setMocks`, which installs a new monitor.
  */
-export function recordRegistrations(onRegistered: (request: RegisterRequest, urn: string) => void): void {
+function recordRegistrations(onRegistered: (request: RegisterRequest, urn: string) => void): void {
   const monitor = getMonitor() as unknown as Monitor;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) =>
@@ -89,6 +89,26 @@ export function recordRegistrations(onRegistered: (request: RegisterRequest, urn
       if (!err && resp) onRegistered(req, resp.getUrn());
       callback(err, resp);
     });
+}
+
+/** What {@link startMockEngine} needs: the mocks and the stack the program sees. */
+export interface MockEngineOptions {
+  readonly mocks: pulumi.runtime.Mocks;
+  readonly project: string;
+  readonly stack: string;
+  /** Config the program reads through `pulumi.Config` (key → string). @default none */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one way Bulwark runs Pulumi under mocks (the offline plan and the tests' harness alike): installs
+ * `mocks` for `project`/`stack`, sets the config, and reports each registration to `onRegistered`.
+ */
+export function startMockEngine(options: MockEngineOptions, onRegistered: (request: RegisterRequest, urn: string) => void): void {
+  // setMocks does all its work before its first await: the mock monitor exists when it returns.
+  void pulumi.runtime.setMocks(options.mocks, options.project, options.stack, false);
+  pulumi.runtime.setAllConfig({ ...(options.config ?? {}) });
+  recordRegistrations(onRegistered);
 }
 
 /** A provider reference `urn::id` → the provider's URN. */
@@ -108,10 +128,8 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
   if (running) throw new Error("runPlan: a plan is already running in this process; run plans one at a time");
   running = true;
   try {
-    await pulumi.runtime.setMocks(options.mocks, options.project, options.stack, false);
-    pulumi.runtime.setAllConfig({ ...options.config });
     const resources: PlannedResource[] = [];
-    recordRegistrations((req, urn) =>
+    startMockEngine(options, (req, urn) =>
       resources.push({
         urn,
         type: req.getType(),

@@ -50,6 +50,11 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(template.metadata.name).toBe((template.spec.crd as { spec: { names: { kind: string } } }).spec.names.kind.toLowerCase());
   });
 
+  it.each(loadPolicies().map((p) => [p.name, p] as const))("policy %s: the typed binding (cdk8s import of the CRD) carries every field of template.yaml", (_name, policy) => {
+    const synthesized = templates.find((t) => t.metadata.name === policy.kind.toLowerCase());
+    expect(synthesized?.spec).toEqual((policy.template as { spec: unknown }).spec);
+  });
+
   it.each(templates.map((t) => [t.metadata.name, t] as const))("template %s has a structural parameters schema", (_name, template) => {
     const schema = (template.spec.crd as { spec: { validation: { openAPIV3Schema: Record<string, unknown> } } }).spec.validation.openAPIV3Schema;
     expect(structuralProblems(schema)).toEqual([]);

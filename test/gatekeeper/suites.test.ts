@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { POD_EXPANSIONS } from "../../constructs/gatekeeper/resources";
-import { loadPolicies, POLICIES_DIR } from "../../constructs/gatekeeper/policy";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { definePolicy, loadPolicies, POLICIES_DIR, PolicyDefinitionError } from "../../constructs/gatekeeper/policy";
 import type { SuiteCaseResult } from "../../constructs/gatekeeper/engine/suite";
 import { runSuite } from "../../constructs/gatekeeper/engine/suite";
 
@@ -14,6 +16,30 @@ const folders = readdirSync(POLICIES_DIR, { withFileTypes: true })
 describe("policy folders", () => {
   it("every folder is a loadable policy", () => {
     expect(loadPolicies().map((p) => p.name)).toEqual(folders);
+  });
+
+  it.each(folders)("%s takes its kind and description from template.yaml, their one home", (folder) => {
+    const policy = loadPolicies().find((p) => p.name === folder);
+    const template = parseYaml(readFileSync(join(POLICIES_DIR, folder, "template.yaml"), "utf8"));
+    expect(policy?.kind).toBe(template.spec.crd.spec.names.kind);
+    expect(policy?.description).toBe(template.metadata.annotations.description.trim());
+    expect(policy?.title).toBe(template.metadata.annotations["metadata.gatekeeper.sh/title"]);
+    expect(readFileSync(join(POLICIES_DIR, folder, "index.ts"), "utf8")).not.toMatch(/^\s*(kind|description):/m);
+  });
+
+  it("a template without a description annotation is refused, naming the folder and the fix", () => {
+    const root = mkdtempSync(join(tmpdir(), "bulwark-policy-"));
+    try {
+      const dir = join(root, "no-description");
+      mkdirSync(dir);
+      const template = parseYaml(readFileSync(join(POLICIES_DIR, "service-no-nodeport", "template.yaml"), "utf8"));
+      delete template.metadata.annotations.description;
+      writeFileSync(join(dir, "template.yaml"), JSON.stringify(template));
+      expect(() => definePolicy({ dir, matchKinds: [] })).toThrow(PolicyDefinitionError);
+      expect(() => definePolicy({ dir, matchKinds: [] })).toThrow(/no-description.*metadata\.annotations\.description/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it.each(folders)("%s has a suite.yaml and a samples/ folder", (folder) => {

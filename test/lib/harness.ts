@@ -1,13 +1,14 @@
 /**
  * A small Pulumi mock harness: runs Pulumi programs in-process (pulumi.runtime.setMocks), answers provider
  * functions and resources with realistic AWS values, and records every registered resource with its type,
- * name, inputs, parent and options. A later offline `plan` can reuse it as is.
+ * name, inputs, parent and options, through `startMockEngine` (lib/plan/engine.ts), the one way Bulwark
+ * runs Pulumi under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
 import type { MockAccount } from "../../lib/plan/mocks";
 import { DEFAULT_MOCK_ACCOUNT, mockCall, mockResourceState } from "../../lib/plan/mocks";
-import { recordRegistrations } from "../../lib/plan/engine";
+import { startMockEngine } from "../../lib/plan/engine";
 
 export type { MockAccount } from "../../lib/plan/mocks";
 export { DEFAULT_MOCK_ACCOUNT, mockCall, mockHex, mockResourceState } from "../../lib/plan/mocks";
@@ -61,31 +62,25 @@ export interface MockHarness {
   byUrn(urn: string): RecordedResource | undefined;
 }
 
-
 /** Installs the mocks (call before constructing resources) and returns the recorder. */
 export function installMocks(account: MockAccount = DEFAULT_MOCK_ACCOUNT, project = "bulwark", stack = "dev"): MockHarness {
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
   const answered = new Map<string, { id: string; state: Record<string, unknown> }>();
-  void pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        const result = mockResourceState(account, args.type, args.name, args.inputs as Record<string, unknown>);
-        answered.set(`${args.type}::${args.name}`, result);
-        return result;
-      },
-      call: (args) => {
-        calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
-        return mockCall(account, args.token, args.inputs as Record<string, unknown>);
-      },
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => {
+      const result = mockResourceState(account, args.type, args.name, args.inputs as Record<string, unknown>);
+      answered.set(`${args.type}::${args.name}`, result);
+      return result;
     },
-    project,
-    stack,
-    false,
-  );
+    call: (args) => {
+      calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+      return mockCall(account, args.token, args.inputs as Record<string, unknown>);
+    },
+  };
 
   // See what the engine would: parent, protect, retainOnDelete, dependencies.
-  recordRegistrations((req, urn) => {
+  startMockEngine({ mocks, project, stack }, (req, urn) => {
     const answer = answered.get(`${req.getType()}::${req.getName()}`) ?? { id: "", state: {} };
     const inputs = req.getObject();
     resources.push({

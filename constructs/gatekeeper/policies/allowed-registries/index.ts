@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkAllowedRegistries",
-  description: "Images only from the configured registries (exact prefix, docker.io when no registry is named).",
   matchKinds: POD_KINDS,
   parameters: (ctx) => ({ registries: [...ctx.config.policy.allowedRegistries] }),
 });

@@ -3,8 +3,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
 /** Every container and initContainer sets CPU and memory requests and limits. */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkContainerResources",
-  description: "Every container and initContainer sets CPU and memory requests and limits.",
   matchKinds: POD_KINDS,
   parameters: () => ({ resources: ["cpu", "memory"] }),
 });

@@ -3,7 +3,5 @@ import { definePolicy } from "../../policy";
 /** Every Ingress terminates TLS for every host it serves. */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkIngressTls",
-  description: "Ingresses terminate TLS for every host they serve.",
   matchKinds: [{ apiGroups: ["networking.k8s.io"], kinds: ["Ingress"] }],
 });

@@ -6,8 +6,6 @@ export const OWNER_LABEL = "owner";
 /** Every Namespace carries an `owner` label. */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkNamespaceOwner",
-  description: "Namespaces carry a non-empty owner label.",
   matchKinds: [{ apiGroups: [""], kinds: ["Namespace"] }],
   parameters: () => ({ label: OWNER_LABEL }),
 });

@@ -7,8 +7,6 @@ import { definePolicy } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkNamespacePodSecurity",
-  description: "Namespaces carry the PSA enforce label at the level the config allows (restricted by default).",
   matchKinds: [{ apiGroups: [""], kinds: ["Namespace"] }],
   parameters: (ctx) => ({
     version: ctx.pssVersion,

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSAllowPrivilegeEscalation",
-  description: "Every container must set securityContext.allowPrivilegeEscalation=false explicitly. Pods with spec.os.name=windows are exempt, as in Pod Security Admission.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

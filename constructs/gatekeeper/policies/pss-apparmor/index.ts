@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSAppArmor",
-  description: "The default AppArmor profile may not be disabled: appArmorProfile.type (pod and every container) must be unset, RuntimeDefault or Localhost, and the container.apparmor.security.beta.kubernetes.io/* annotations must be empty, runtime/default or localhost/*.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

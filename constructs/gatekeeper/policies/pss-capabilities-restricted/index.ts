@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSCapabilitiesRestricted",
-  description: "Every container must drop \"ALL\" capabilities and may only add NET_BIND_SERVICE. Pods with spec.os.name=windows are exempt, as in Pod Security Admission.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSHostNamespaces",
-  description: "Sharing the host namespaces must be disallowed: spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSHostPathVolumes",
-  description: "HostPath volumes must be forbidden: no spec.volumes[*].hostPath.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSHostPorts",
-  description: "HostPorts should be disallowed entirely: every ports[*].hostPort of every container must be unset or 0. Any single host port denies the Pod.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

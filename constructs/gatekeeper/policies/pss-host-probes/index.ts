@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSHostProbesAndLifecycle",
-  description: "From v1.34, the host field of httpGet and tcpSocket handlers in liveness, readiness and startup probes and in postStart / preStop lifecycle hooks must be unset or empty, so the kubelet cannot be used to reach other hosts.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSPrivileged",
-  description: "Privileged Pods disable most security mechanisms. No container, init container or ephemeral container may set securityContext.privileged=true.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

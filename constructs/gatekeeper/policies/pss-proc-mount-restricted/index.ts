@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSProcMountRestricted",
-  description: "At the restricted level every container's securityContext.procMount must be unset or Default, even in a Pod with its own user namespace (the baseline relaxation of v1.35 does not apply).",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

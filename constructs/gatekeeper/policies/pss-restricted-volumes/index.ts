@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSRestrictedVolumes",
-  description: "Volumes may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret: every other inline source of the Kubernetes API (hostPath, nfs, iscsi, gitRepo, awsElasticBlockStore, ...) is forbidden. A volume with no source is the API's default emptyDir and is admitted.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSRunAsNonRoot",
-  description: "Containers must run as non-root: runAsNonRoot=true at pod level (containers may leave it unset) or in every container; runAsNonRoot=false anywhere is forbidden.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSRunAsUser",
-  description: "Containers must not set runAsUser to 0, at pod level or in any container.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSSeccompBaseline",
-  description: "The seccomp profile must not be explicitly set to Unconfined, at pod level or in any container.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

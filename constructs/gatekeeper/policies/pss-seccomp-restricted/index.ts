@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSSeccompRestricted",
-  description: "A seccomp profile must be set explicitly to RuntimeDefault or Localhost: at pod level (containers may leave it unset) or in every container; any other value anywhere is forbidden. Pods with spec.os.name=windows are exempt, as in Pod Security Admission.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "restricted",
 });

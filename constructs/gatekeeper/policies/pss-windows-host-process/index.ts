@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "K8sPSSWindowsHostProcess",
-  description: "Windows HostProcess containers have privileged access to the Windows host: securityContext.windowsOptions.hostProcess must be unset or false at pod level and in every container.",
   matchKinds: POD_KINDS,
   podSecurityLevel: "baseline",
 });

@@ -7,8 +7,6 @@ import { rbacRequesterExemptions } from "../../rbac-exemptions";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRbacNoEscalation",
-  description: "No Role or ClusterRole grants escalate, bind or impersonate.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole"] }],
   parameters: (ctx) => ({ forbiddenVerbs: ["bind", "escalate", "impersonate"], ...rbacRequesterExemptions(ctx) }),
 });

@@ -9,8 +9,6 @@ import { rbacRequesterExemptions } from "../../rbac-exemptions";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRbacNoPublicSubjects",
-  description: "No binding names anonymous, all-users or all-service-accounts subjects unless the stack lists it.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["RoleBinding", "ClusterRoleBinding"] }],
   parameters: (ctx) => ({ allowedBindings: [...(ctx.config.policy.publicSubjectBindings ?? [])].sort(), ...rbacRequesterExemptions(ctx) }),
   constraints: () => [{ judgeExemptNamespaces: true }],

@@ -7,8 +7,6 @@ import { rbacRequesterExemptions } from "../../rbac-exemptions";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRbacNoSensitiveGrants",
-  description: "No Role or ClusterRole grants nodes/proxy, CSR approval, serviceaccounts/token or admission configuration writes.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole"] }],
   parameters: (ctx) => rbacRequesterExemptions(ctx),
 });

@@ -7,8 +7,6 @@ import { rbacRequesterExemptions } from "../../rbac-exemptions";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRbacNoWildcards",
-  description: "No Role or ClusterRole grants '*' in verbs, resources, apiGroups or nonResourceURLs.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole"] }],
   parameters: (ctx) => rbacRequesterExemptions(ctx),
 });

@@ -8,8 +8,6 @@ import { RESERVED_RBAC_NAME_PREFIXES, RESERVED_RBAC_NAMES, rbacRequesterExemptio
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRbacReservedIdentities",
-  description: "Only exempt requesters create RBAC objects with reserved names, bootstrapping or aggregation labels, or an aggregationRule.",
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"] }],
   parameters: (ctx) => ({
     reservedNames: [...RESERVED_RBAC_NAMES],

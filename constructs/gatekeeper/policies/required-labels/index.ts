@@ -6,8 +6,6 @@ import { definePolicy, POD_KINDS, WORKLOAD_KINDS } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkRequiredLabels",
-  description: "Pods and workload controllers carry every configured required label.",
   matchKinds: [...POD_KINDS, ...WORKLOAD_KINDS],
   constraints: (ctx) => {
     const labels = [...(ctx.config.policy.requiredLabels ?? [])].sort();

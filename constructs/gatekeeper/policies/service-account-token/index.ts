@@ -8,8 +8,6 @@ import { definePolicy } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkServiceAccountToken",
-  description: "Pods and ServiceAccounts in tenant namespaces mount no API token (automount or projected) unless the service account is allowlisted.",
   matchKinds: [{ apiGroups: [""], kinds: ["Pod", "ServiceAccount"] }],
   parameters: (ctx) => ({ allowedServiceAccounts: [...(ctx.config.policy.serviceAccountTokenAllowlist ?? [])].sort() }),
   constraints: (ctx) => [{ namespaces: ctx.config.tenants.map((t) => t.name).sort() }],

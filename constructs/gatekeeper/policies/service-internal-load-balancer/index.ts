@@ -6,8 +6,6 @@ import { definePolicy } from "../../policy";
  */
 export default definePolicy({
   dir: __dirname,
-  kind: "BulwarkInternalLoadBalancer",
-  description: "LoadBalancer Services are internal unless the namespace is configured public-facing.",
   matchKinds: [{ apiGroups: [""], kinds: ["Service"] }],
   parameters: (ctx) => ({ publicNamespaces: [...(ctx.config.policy.publicLoadBalancerNamespaces ?? [])].sort() }),
 });
