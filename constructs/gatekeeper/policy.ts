@@ -69,7 +69,7 @@ export interface PolicyContext {
 }
 
 /** One constraint of a policy. */
-export interface ConstraintDeclaration {
+export interface ConstraintDeclaration<P extends object = Readonly<Record<string, unknown>>> {
   /**
    * `metadata.name` of the constraint.
    * @default the policy id
@@ -79,7 +79,7 @@ export interface ConstraintDeclaration {
    * `spec.parameters`.
    * @default the policy's `parameters(ctx)` (with `version` for PSS policies), or none
    */
-  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly parameters?: P;
   /**
    * Namespaces the constraint is limited to.
    * @default all namespaces
@@ -103,8 +103,12 @@ export interface ConstraintDeclaration {
   readonly labelSelector?: LabelSelector;
 }
 
-/** What a policy folder's `index.ts` passes to {@link definePolicy}. */
-export interface PolicyDeclaration {
+/**
+ * What a policy folder's `index.ts` passes to {@link definePolicy}. `P` is the type of its constraint's
+ * `spec.parameters`: the `<Kind>SpecParameters` that `cdk8s import` generated from the template's schema
+ * (`imports/constraints.gatekeeper.sh.ts`), so a misspelt or mistyped parameter fails to compile.
+ */
+export interface PolicyDeclaration<P extends object = Readonly<Record<string, unknown>>> {
   /** The folder (`__dirname`); its name is the policy id. */
   readonly dir: string;
   /** Default `match.kinds` of its constraints. */
@@ -118,12 +122,12 @@ export interface PolicyDeclaration {
    * The constraint's `spec.parameters` from the stack config.
    * @default no parameters (PSS policies: `{ version }`)
    */
-  readonly parameters?: (ctx: PolicyContext) => Readonly<Record<string, unknown>> | undefined;
+  readonly parameters?: (ctx: PolicyContext) => P | undefined;
   /**
    * Several constraints for the one template; each gets the exempt namespaces excluded.
    * @default one constraint named after the policy, with `parameters(ctx)`
    */
-  readonly constraints?: (ctx: PolicyContext) => readonly ConstraintDeclaration[];
+  readonly constraints?: (ctx: PolicyContext) => readonly ConstraintDeclaration<P>[];
 }
 
 /** A loaded, validated policy. */
@@ -161,7 +165,9 @@ export class PolicyDefinitionError extends Error {
 }
 
 /** Declares a policy folder; validates the folder and its template at import. */
-export function definePolicy(declaration: PolicyDeclaration): PolicyDefinition {
+export function definePolicy<P extends object = Readonly<Record<string, unknown>>>(typed: PolicyDeclaration<P>): PolicyDefinition {
+  // Past this point parameters are plain JSON: the constraint construct and the CRD schema take over.
+  const declaration = typed as unknown as PolicyDeclaration;
   const dir = declaration.dir;
   const name = basename(dir);
   if (!DNS1123_LABEL.test(name)) throw new PolicyDefinitionError(dir, "the folder name must be a DNS-1123 label (it names the constraint)");

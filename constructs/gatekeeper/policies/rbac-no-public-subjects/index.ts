@@ -1,5 +1,6 @@
 import { definePolicy } from "../../policy";
 import { rbacRequesterExemptions } from "../../rbac-exemptions";
+import type { BulwarkRbacNoPublicSubjectsSpecParameters } from "../../imports/constraints.gatekeeper.sh";
 
 /**
  * No binding to system:anonymous, system:unauthenticated, system:authenticated, system:serviceaccounts or
@@ -7,7 +8,7 @@ import { rbacRequesterExemptions } from "../../rbac-exemptions";
  * in `bulwark:policy.publicSubjectBindings`. Kubernetes' own discovery bindings are written by the API server
  * (group system:masters), which is exempt by requester, never by the binding's name.
  */
-export default definePolicy({
+export default definePolicy<BulwarkRbacNoPublicSubjectsSpecParameters>({
   dir: __dirname,
   matchKinds: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["RoleBinding", "ClusterRoleBinding"] }],
   parameters: (ctx) => ({ allowedBindings: [...(ctx.config.policy.publicSubjectBindings ?? [])].sort(), ...rbacRequesterExemptions(ctx) }),

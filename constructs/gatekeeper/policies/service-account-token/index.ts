@@ -1,4 +1,5 @@
 import { definePolicy } from "../../policy";
+import type { BulwarkServiceAccountTokenSpecParameters } from "../../imports/constraints.gatekeeper.sh";
 
 /**
  * Pods in tenant namespaces set `automountServiceAccountToken: false` and project no `serviceAccountToken`
@@ -6,7 +7,7 @@ import { definePolicy } from "../../policy";
  * `bulwark:policy.serviceAccountTokenAllowlist`. Limited to tenant namespaces: system add-ons need tokens.
  * The Pod's own field is still required: a Pod admission cannot see its ServiceAccount object.
  */
-export default definePolicy({
+export default definePolicy<BulwarkServiceAccountTokenSpecParameters>({
   dir: __dirname,
   matchKinds: [{ apiGroups: [""], kinds: ["Pod", "ServiceAccount"] }],
   parameters: (ctx) => ({ allowedServiceAccounts: [...(ctx.config.policy.serviceAccountTokenAllowlist ?? [])].sort() }),
