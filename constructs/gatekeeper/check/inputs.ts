@@ -8,6 +8,7 @@ import { DockerfileSyntaxError, checkDockerfileText, isDockerfileName } from "..
 import type { ExpansionTemplateObject } from "../engine/expansion";
 import { expandObject } from "../engine/expansion";
 import type { InputObject, InputProblem } from "./manifests";
+import { decodableObjects } from "./kubernetes-types";
 import { collectFiles, readManifestFile, readYamlExact } from "./manifests";
 
 /** The path that means standard input. */
@@ -70,7 +71,8 @@ export function readInputs(
     }
   }
   if (inputs.paths.includes(STDIN)) readYamlExact("(stdin)", stdin(), objects, problems);
-  return { objects, dockerfiles };
+  // Read as kubectl reads, then decoded as the API server decodes: a value of the wrong type is bad input.
+  return { objects: decodableObjects(objects, problems), dockerfiles };
 }
 
 /** Checks each Dockerfile; a file docker could not build is a problem. */
