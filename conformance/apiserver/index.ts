@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { JudgeResult } from "../judge";
 import type { Cluster, ToolPaths } from "./cluster";
 import { ensureTools, serverVersion, withCluster } from "./cluster";
+import { runDecodeJudge } from "./decode";
 import { applyCrds, gatekeeperCrdDocuments, runDryRunJudge, vendoredCrdDocuments } from "./dry-run";
 import type { GatekeeperSession } from "./gatekeeper";
 import { applyTemplates, GATEKEEPER_VERSION, runGatekeeperJudge, startGatekeeper } from "./gatekeeper";
@@ -76,6 +77,7 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
     }
   };
   results.push(await timed("apiserver-dry-run", () => runDryRunJudge(cluster.client, apiserver)));
+  results.push(await timed("apiserver-decode", () => runDecodeJudge(cluster.client, apiserver, devDocs, log)));
   results.push(await timed("pod-security-admission", () => runPodSecurityJudge(cluster.client, version)));
   const rbac = await timed("rbac", () => runRbacJudge(cluster.client, apiserver));
   if ("table" in rbac) log(`rbac can-i matrix (ok = allowed, NO = denied, ! = not what the README claims):\n${String(rbac.table)}`);

@@ -78,6 +78,11 @@ function walk(token: string, value: unknown, path: string, out: FieldTypeProblem
   }
 }
 
+/** Whether the types know this kind (a built-in kind of a GA API version), so its values are checked. */
+export function isTypedKind(apiVersion: unknown, kind: unknown): boolean {
+  return KINDS[`${String(apiVersion)}/${String(kind)}`] !== undefined;
+}
+
 /** The values of a built-in object the API server would refuse to decode; none for other kinds. */
 export function fieldTypeProblems(object: Readonly<Record<string, unknown>>): FieldTypeProblem[] {
   const type = KINDS[`${String(object.apiVersion)}/${String(object.kind)}`];
