@@ -6,7 +6,9 @@ import { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes
 export type { KubernetesVersion } from "./kubernetes-versions";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 
-const kubernetesVersion = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+const kubernetesVersion = z.union([z.string(), z.number()], {
+  error: (issue) => (issue.input === undefined ? `is required: a quoted minor version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` : undefined),
+}).superRefine((value, ctx) => {
   if (typeof value === "number") {
     ctx.addIssue({
       code: "custom",

@@ -24,6 +24,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The `path` of a problem with the file's YAML itself (syntax, aliases), before any key exists. */
+export const YAML_SYNTAX_PATH = "(yaml)";
+
 function formatValue(value: unknown): string {
   if (value === undefined) return "(missing)";
   // JSON would print NaN and Infinity (YAML .nan, .inf, 1e400) as null.
@@ -36,6 +39,8 @@ function formatValue(value: unknown): string {
 export function formatProblems(problems: readonly ConfigProblem[], file?: string): string {
   const lines = problems.map((p) => {
     const where = file ? `${file}${p.line ? `:${p.line}` : ""}: ` : "";
+    // A file that is not YAML has no key path or value yet: the message says where in the text.
+    if (p.path === YAML_SYNTAX_PATH) return `${where}${p.message}`;
     return `${where}${p.path} = ${formatValue(p.value)}: ${p.message}`;
   });
   const count = `${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`;

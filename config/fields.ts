@@ -6,11 +6,34 @@ import { z } from "zod";
  * never silently drops a setting.
  */
 export function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const accepted = Object.keys(shape).sort().join(", ");
+  const keys = Object.keys(shape).sort();
+  const accepted = keys.join(", ");
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; accepted keys: ${accepted}` : undefined,
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return undefined;
+      const guess = issue.keys.length === 1 ? closestKey(issue.keys[0], keys) : undefined;
+      return `unknown key${guess ? ` (did you mean ${guess}?)` : ""}; accepted keys: ${accepted}`;
+    },
   });
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The accepted key a typo most likely meant: same letters in another case, or at most 2 edits away. */
+function closestKey(key: string, accepted: readonly string[]): string | undefined {
+  const sameCase = accepted.find((k) => k.toLowerCase() === key.toLowerCase());
+  if (sameCase) return sameCase;
+  const ranked = accepted.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  return ranked[0] && ranked[0].d <= Math.min(2, Math.floor(key.length / 3)) ? ranked[0].k : undefined;
 }
 
 /** The DNS-1123 label pattern (namespace names, policy and constraint names). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, isMap, parseDocument } from "yaml";
-import { ConfigError } from "./errors";
+import { ConfigError, YAML_SYNTAX_PATH } from "./errors";
 import type { BulwarkConfig } from "./model";
 import { parseStackConfig } from "./model";
 
@@ -52,9 +52,9 @@ export function parseStackYaml(stack: string, text: string, file: string): Bulwa
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((error) => ({
-        path: "(yaml)",
+        path: YAML_SYNTAX_PATH,
         value: undefined,
-        message: `invalid YAML: ${error.message.split("\n")[0]}`,
+        message: `invalid YAML (column ${error.linePos?.[0].col ?? 1}): ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
         line: error.linePos?.[0].line,
       })),
       file,
@@ -70,7 +70,7 @@ export function parseStackYaml(stack: string, text: string, file: string): Bulwa
   } catch (error) {
     // An alias bomb (a few lines that expand to billions of nodes) stops here, not in memory.
     const message = `invalid YAML: ${(error as Error).message}; at most ${MAX_ALIAS_COUNT} alias expansions are accepted`;
-    throw new ConfigError([{ path: "(yaml)", value: undefined, message, line: 1 }], file);
+    throw new ConfigError([{ path: YAML_SYNTAX_PATH, value: undefined, message, line: 1 }], file);
   }
   const locate = (path: readonly (string | number)[]) => {
     // Walk up to the nearest node that exists (a missing key is reported at its parent).

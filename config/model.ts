@@ -114,6 +114,8 @@ function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown, locate?
     // A fractional number for an integer field is a range problem, said by the schema's own message.
     const fractional = issue.code === "invalid_type" && issue.expected === "int" && typeof value === "number";
     if (fractional && message.startsWith("Invalid input")) message = "must be a whole number";
+    // A missing key whose schema is a union (several accepted forms) gets zod's bare "Invalid input".
+    if (value === undefined && message.startsWith("Invalid input")) message = "is required";
     if (issue.code === "invalid_type" && !fractional) {
       message =
         value === undefined

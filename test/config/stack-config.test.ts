@@ -150,6 +150,39 @@ describe("invalid stack config is reported with key path, value, what is accepte
     expect(message).toMatch(/Pulumi\.dev\.yaml:\d+: bulwark:policy\.allowedRegistries\[0\] = ".*amazonaws\.com": must end with '\/'/);
   });
 
+  test("broken YAML says line and column, with no key path or value to speak of", () => {
+    let message = "";
+    try {
+      parseStackYaml("dev", "config:\n  bulwark:cluster:\n    name: x\n   bad: [\n", "Pulumi.dev.yaml");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/\n {2}- Pulumi\.dev\.yaml:4: invalid YAML \(column \d+\): [A-Z][^\n]*$/m);
+    expect(message).not.toMatch(/\(yaml\) =|\(missing\)|at line \d+, column/);
+  });
+
+  test("a missing required key says it is required and what is accepted", () => {
+    const text = DEV_YAML.replace(/\n\s*kubernetesVersion: "1\.\d+"/, "");
+    expect(problemsOf(text)).toEqual([
+      expect.objectContaining({ path: "bulwark:cluster.kubernetesVersion", value: undefined, message: expect.stringMatching(/^is required: a quoted minor version, one of 1\.\d+/) }),
+    ]);
+  });
+
+  test.each([
+    ["kubernetesVerison", "kubernetesVersion"],
+    ["KubernetesVersion", "kubernetesVersion"],
+    ["logRetentionDays", "logRetentionInDays"],
+  ])("an unknown key %s suggests %s", (typo, meant) => {
+    const text = DEV_YAML.replace("logRetentionInDays:", `${typo === "logRetentionDays" ? typo : "logRetentionInDays"}:`).replace(/kubernetesVersion:/, typo === "logRetentionDays" ? "kubernetesVersion:" : `${typo}:`);
+    const problem = problemsOf(text).find((p) => p.path === `bulwark:cluster.${typo}`);
+    expect(problem?.message).toMatch(new RegExp(`^unknown key \\(did you mean ${meant}\\?\\); accepted keys: `));
+  });
+
+  test("an unknown key far from every accepted key gets no guess", () => {
+    const problem = problemsOf(DEV_YAML.replace("logRetentionInDays:", "colour:")).find((p) => p.path === "bulwark:cluster.colour");
+    expect(problem?.message).toMatch(/^unknown key; accepted keys: /);
+  });
+
   test("broken YAML names the line", () => {
     expect(problemsOf("config:\n  aws:region: eu-west-1\n  bulwark:tenants: [\n")).toEqual([
       expect.objectContaining({ path: "(yaml)", message: expect.stringContaining("invalid YAML"), line: expect.any(Number) }),
