@@ -5,14 +5,16 @@ import type { Plan, PlannedResource } from "../lib/plan/engine";
 import { runPlan } from "../lib/plan/engine";
 import { DEFAULT_MOCK_ACCOUNT, accountMocks } from "../lib/plan/mocks";
 import { outputFile, parseCommandLine, runCommand } from "./cli";
+import { STACK_OPTIONS, stackLocation } from "./stack-source";
 import { toPulumiConfig } from "./pulumi-config";
 
-export const PLAN_USAGE = `Usage: npm run plan -- [--stack <name>] [--out <file>] [--quiet]
+export const PLAN_USAGE = `Usage: npm run plan -- [--stack <name> | --stack-file <path>] [--out <file>] [--quiet]
 
 Runs the stack's Pulumi program in-process under Pulumi's mock engine (no Pulumi CLI, no AWS account, no
 network) with realistic mocked outputs, prints the resource tree and writes the plan as JSON.
 
   --stack <name>  stack file Pulumi.<name>.yaml to read (default: dev)
+  --stack-file <path>  a stack file Pulumi.<name>.yaml in another folder (instead of --stack)
   --out <file>    where to write the plan (default: dist/plan.json)
   --quiet         print only the counts, not the tree
   --help          show this text
@@ -88,7 +90,7 @@ export function writePlan(plan: Plan, file: string): void {
 export function planMain(argv: readonly string[]): Promise<void> {
   return runCommand(PLAN_USAGE, async () => {
     const { values } = parseCommandLine(argv, {
-      stack: { type: "string" },
+      ...STACK_OPTIONS,
       out: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean" },
@@ -98,8 +100,9 @@ export function planMain(argv: readonly string[]): Promise<void> {
       return 0;
     }
     const file = outputFile("--out", values.out ?? "dist/plan.json");
-    process.stderr.write(`plan: running the ${values.stack ?? "dev"} program under the mock engine...\n`);
-    const plan = await planStack(values.stack ?? "dev");
+    const { stack, projectDir } = stackLocation(values);
+    process.stderr.write(`plan: running the ${stack} program under the mock engine...\n`);
+    const plan = await planStack(stack, projectDir);
     writePlan(plan, file);
     if (!values.quiet) process.stdout.write(`${formatTree(plan.resources)}\n\n`);
     process.stdout.write(`${countByType(plan.resources).map(([type, n]) => `${String(n).padStart(4)}  ${type}`).join("\n")}\n`);

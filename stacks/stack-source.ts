@@ -1,9 +1,10 @@
 /** Where a command's policies come from: a stack name (`--stack`), a stack file path (`--stack-file`). */
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadStackFile, parseStackYaml } from "../config/load";
 import type { BulwarkConfig } from "../config/model";
+import { UsageError } from "./cli";
 
 /** The Bulwark version of this installation (package.json), recorded in bundles and SARIF. */
 export function bulwarkVersion(): string {
@@ -44,4 +45,20 @@ export function loadStack(options: { readonly stack?: string; readonly stackFile
   }
   const name = /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1] ?? basename(file);
   return { name, config: parseStackYaml(name, text, file) };
+}
+
+/** The stack options every stack command takes. */
+export const STACK_OPTIONS = { stack: { type: "string" }, "stack-file": { type: "string" } } as const;
+
+/**
+ * Where `--stack NAME` (in the current folder) or `--stack-file DIR/Pulumi.NAME.yaml` points: the stack's name
+ * and its folder, for the commands that plan the program (whose config is the stack file's, by name).
+ */
+export function stackLocation(values: { readonly stack?: string; readonly "stack-file"?: string }): { stack: string; projectDir: string } {
+  const file = values["stack-file"];
+  if (values.stack !== undefined && file !== undefined) throw new UsageError("give --stack or --stack-file, not both");
+  if (file === undefined) return { stack: values.stack ?? "dev", projectDir: "." };
+  const name = /^Pulumi\.(.+)\.yaml$/.exec(basename(file))?.[1];
+  if (!name) throw new ConfigError([{ path: "--stack-file", value: file, message: "must name a stack file Pulumi.<stack>.yaml: the stack's name comes from the file name" }]);
+  return { stack: name, projectDir: dirname(file) };
 }

@@ -5,13 +5,15 @@ import { buildBulwarkApp } from "../constructs/app";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import { synthesizeApp, writeCharts } from "../constructs/synthesize";
 import { outputDirectory, parseCommandLine, runCommand } from "./cli";
+import { STACK_OPTIONS, stackLocation } from "./stack-source";
 
-export const SYNTH_USAGE = `Usage: npm run synth -- [--stack <name>] [--out <dir>]
+export const SYNTH_USAGE = `Usage: npm run synth -- [--stack <name> | --stack-file <path>] [--out <dir>]
 
 Writes the stack's Kubernetes objects (namespace baselines, Gatekeeper templates and constraints) as YAML,
 one file per chart. The same stack file always gives byte-identical files.
 
   --stack <name>  stack file Pulumi.<name>.yaml to read (default: dev)
+  --stack-file <path>  a stack file Pulumi.<name>.yaml in another folder (instead of --stack)
   --out <dir>     output directory (default: dist)
   --help          show this text
 
@@ -61,12 +63,14 @@ export function formatSynthSummary(result: SynthResult): string {
 
 export function synthMain(argv: readonly string[]): Promise<void> {
   return runCommand(SYNTH_USAGE, () => {
-    const { values } = parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } });
+    const { values } = parseCommandLine(argv, { ...STACK_OPTIONS, out: { type: "string" }, help: { type: "boolean" } });
     if (values.help) {
       process.stdout.write(`${SYNTH_USAGE}\n`);
       return 0;
     }
-    const result = synthStack(values.stack ?? "dev", outputDirectory("--out", values.out ?? "dist"));
+    const { stack, projectDir } = stackLocation(values);
+    loadStackFile(stack, projectDir); // bad input stops here, before --out is looked at
+    const result = synthStack(stack, outputDirectory("--out", values.out ?? "dist"), projectDir);
     process.stdout.write(`${formatSynthSummary(result)}\n`);
     return 0;
   });

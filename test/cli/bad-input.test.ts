@@ -90,6 +90,13 @@ const CASES: Readonly<Record<string, BadCase>> = {
     args: ["OUT/bomb.yaml"],
     says: [/bomb\.yaml:1: invalid YAML: Excessive alias count/],
   },
+  "npm start --stack-file not named Pulumi.<stack>.yaml": { stack: DEV, command: "main", args: ["--stack-file", "FILE", "--out", "OUT"], says: [/--stack-file = ".*FILE": must name a stack file Pulumi\.<stack>\.yaml/] },
+  "plan --stack and --stack-file together": { stack: DEV, command: "plan", args: ["--stack", "dev", "--stack-file", "Pulumi.dev.yaml", "--out", "OUT/plan.json"], says: [/give --stack or --stack-file, not both/] },
+  "synth --stack-file with a bad value, in another folder": {
+    stack: (p) => (mkdirSync(join(p, "elsewhere")), writeFileSync(join(p, "elsewhere", "Pulumi.prod.yaml"), DEV.replace("minSize: 3", "minSize: three"))),
+    args: ["--stack-file", "elsewhere/Pulumi.prod.yaml", "--out", "OUT"],
+    says: [/elsewhere\/Pulumi\.prod\.yaml:\d+: bulwark:cluster\.nodeGroups\[0\]\.minSize = "three": must be a number/],
+  },
   "check on a YAML 1.2 directive": { stack: (p) => (writeFileSync(join(p, "Pulumi.dev.yaml"), DEV), writeFileSync(join(p, "OUT", "d.yaml"), "%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n")), command: "check", args: ["OUT/d.yaml"], says: [/d\.yaml:\d+: YAML directives/] },
 };
 
