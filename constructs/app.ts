@@ -4,9 +4,12 @@ import { TenantNamespace } from "./baseline/tenant-namespace";
 import { guardrailTenantsFromConfig, tenantNamespacePropsFromConfig } from "./from-config";
 import { addGatekeeperCharts } from "./gatekeeper";
 import { ClusterNetworkGuardrails } from "./network/cluster-network-guardrails";
+import { AlbIngressClasses } from "./network/ingress-classes";
 
 /** The chart of the cluster-wide network guardrails (`cluster-network.k8s.yaml`). */
 export const CLUSTER_NETWORK_CHART = "cluster-network";
+/** The chart of the ALB IngressClasses (`ingress-classes.k8s.yaml`), applied after the load balancer controller. */
+export const INGRESS_CLASSES_CHART = "ingress-classes";
 
 /** Options of {@link buildBulwarkApp}. */
 export interface BulwarkAppOptions {
@@ -20,7 +23,9 @@ export interface BulwarkAppOptions {
 /**
  * The cdk8s App of one stack: a chart per tenant (`tenant-<name>.k8s.yaml`) holding its namespace
  * baseline, then `gatekeeper-templates` (ConstraintTemplates and ExpansionTemplates) and
- * `gatekeeper-constraints`, and `cluster-network` (the guardrails tenants cannot override). Pure: the same config always gives the same objects.
+ * `gatekeeper-constraints`, `cluster-network` (the guardrails tenants cannot override) and `ingress-classes` (the
+ * ALB IngressClasses: internal by default, internet-facing only for the public namespaces). Pure: the same config
+ * always gives the same objects.
  */
 export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? "dist", outputFileExtension: ".k8s.yaml" });
@@ -30,6 +35,8 @@ export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOption
   }
   const guardrails = new Chart(app, CLUSTER_NETWORK_CHART, { disableResourceNameHashes: true });
   new ClusterNetworkGuardrails(guardrails, "guardrails", { tenants: guardrailTenantsFromConfig(config) });
+  const ingressClasses = new Chart(app, INGRESS_CLASSES_CHART, { disableResourceNameHashes: true });
+  new AlbIngressClasses(ingressClasses, "alb", { publicNamespaces: config.policy.publicLoadBalancerNamespaces ?? [] });
   addGatekeeperCharts(app, config);
   return app;
 }

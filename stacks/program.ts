@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { supportNotice } from "../config/kubernetes-versions";
 import type { BulwarkConfig } from "../config/model";
-import { buildBulwarkApp } from "../constructs/app";
+import { INGRESS_CLASSES_CHART, buildBulwarkApp } from "../constructs/app";
 import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
 import { synthesizeApp } from "../constructs/synthesize";
 import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
@@ -23,6 +23,8 @@ export interface BulwarkDeployment {
     readonly storageClass: EncryptedStorageClass;
     readonly workloadIdentities: readonly TenantWorkloadIdentity[];
     readonly baselines: readonly Cdk8sChartResources[];
+    /** The ALB IngressClasses and their IngressClassParams, after the controller's chart. */
+    readonly ingressClasses: Cdk8sChartResources;
     readonly templates: Cdk8sChartResources;
     readonly constraints: Cdk8sChartResources;
   };
@@ -74,8 +76,14 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
     return found;
   };
   const baselines = charts
-    .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART)
+    .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART && c.name !== INGRESS_CLASSES_CHART)
     .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [gatekeeper] }));
+  // The IngressClassParams CRD comes with the controller's chart.
+  const ingressClasses = new Cdk8sChartResources(INGRESS_CLASSES_CHART, {
+    objects: chartObjectsOf(chart(INGRESS_CLASSES_CHART)),
+    provider,
+    dependsOn: [loadBalancerController.release],
+  });
   const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
     objects: chartObjectsOf(chart(TEMPLATES_CHART)),
     provider,
@@ -86,5 +94,5 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
     provider,
     dependsOn: [templates],
   });
-  return { cluster, inCluster: { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, templates, constraints }, outputs };
+  return { cluster, inCluster: { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, ingressClasses, templates, constraints }, outputs };
 }
