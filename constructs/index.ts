@@ -11,3 +11,4 @@ export * from "./network/cluster-network-guardrails";
 export * from "./from-config";
 export * from "./label-selector";
 export * from "./network/ingress-classes";
+export * from "./workload/tenant-service";
