@@ -39,6 +39,28 @@ export function crossKeyProblems(cluster: ClusterConfig, tenants: readonly Tenan
       });
     }
   });
+  problems.push(...serviceProblems(tenants, policy));
+  return problems;
+}
+
+/** Services whose image no allowed registry serves, or whose internet-facing Ingress sits outside the public namespaces. */
+function serviceProblems(tenants: readonly TenantConfig[], policy: PolicyConfig): CrossKeyProblem[] {
+  const problems: CrossKeyProblem[] = [];
+  const publicNamespaces = new Set(policy.publicLoadBalancerNamespaces ?? []);
+  tenants.forEach((tenant, tenantIndex) => {
+    (tenant.services ?? []).forEach((service, index) => {
+      const path = ["bulwark:tenants", tenantIndex, "services", index];
+      if (!policy.allowedRegistries.some((prefix) => service.image.startsWith(prefix))) {
+        problems.push({ path: [...path, "image"], value: service.image, message: `is not from an allowed registry (bulwark:policy.allowedRegistries: ${policy.allowedRegistries.join(", ")}); admission would refuse its pods` });
+      }
+      if (policy.requireImageDigest === true && !service.image.includes("@sha256:")) {
+        problems.push({ path: [...path, "image"], value: service.image, message: "must be pinned by digest (registry/repo@sha256:...): bulwark:policy.requireImageDigest is true" });
+      }
+      if (service.ingress?.scheme === "internet-facing" && !publicNamespaces.has(tenant.name)) {
+        problems.push({ path: [...path, "ingress", "scheme"], value: "internet-facing", message: `needs tenant ${tenant.name} in bulwark:policy.publicLoadBalancerNamespaces (the internet-facing IngressClass refuses every other namespace); use internal, or list the namespace to accept a public load balancer` });
+      }
+    });
+  });
   return problems;
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidr, cidrBounds, cidrContains, dns1123Label, labelKey, labelValue, quantity, strictObject } from "./fields";
 import { RESERVED_NAMESPACES, isReservedNamespace } from "./namespaces";
+import { tenantService } from "./services";
 
 
 /** The instance metadata endpoints: never reachable from tenant pods (node credentials live there). */
@@ -204,12 +205,28 @@ export const tenantSchema = strictObject({
     .array(ingressGrant)
     .refine((grants) => new Set(grants.map((g) => g.name)).size === grants.length, { error: "must not name two grants alike" })
     .optional(),
+  /** Services run as HardenedWorkloads; an exposed one gets an Ingress on the ALB IngressClass of its scheme. */
+  services: z
+    .array(tenantService)
+    .refine((services) => new Set(services.map((s) => s.name)).size === services.length, { error: "must not name two services alike" })
+    .optional(),
   /**
    * Accepts egress grants that together cover a whole address family (e.g. `0.0.0.0/0`): the tenant's pods
    * can then reach, and send data to, any host on the internet. Default false: such grants are an error.
    */
   acceptEgressToWholeInternet: z.boolean().optional(),
 }).superRefine((tenant, ctx) => {
+  (tenant.services ?? []).forEach((service, index) => {
+    // An invalid port is reported at its own key; no second problem about the grant that cannot match it.
+    const validPort = Number.isInteger(service.port) && service.port >= 1 && service.port <= 65535;
+    if (!service.ingress || !validPort || loadBalancersReach(tenant.ingress ?? [], service.name, service.port)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["services", index, "ingress"],
+      input: service.ingress,
+      message: `exposes ${service.name} through an ALB, but no ingress grant admits the load balancers to its pods on port ${service.port}, so under default deny the ALB could not reach them; add an ingress grant with pods {app.kubernetes.io/name: ${service.name}} (or none), ports [{port: ${service.port}}] and from.loadBalancers: true`,
+    });
+  });
   if (tenant.acceptEgressToWholeInternet === true || !tenant.egress) return;
   const cidrs = tenant.egress.map((rule) => rule.cidr);
   for (const family of [4, 6] as const) {
@@ -222,6 +239,16 @@ export const tenantSchema = strictObject({
     });
   }
 });
+
+/** Whether some grant admits the load balancers (from.loadBalancers) to the pods of service `name` on TCP `port`. */
+function loadBalancersReach(grants: readonly z.infer<typeof ingressGrant>[], name: string, port: number): boolean {
+  const podLabels: Record<string, string> = { "app.kubernetes.io/name": name };
+  return grants.some((grant) =>
+    grant.from.loadBalancers === true &&
+    Object.entries(grant.pods ?? {}).every(([key, value]) => podLabels[key] === value) &&
+    grant.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === "TCP"),
+  );
+}
 
 export type TenantConfig = z.infer<typeof tenantSchema>;
 export type EgressRuleConfig = z.infer<typeof egressRule>;

@@ -3,7 +3,10 @@
  * construct props, so the constructs themselves take plain, typed props (and app teams can use them without
  * a stack file).
  */
+import { Size } from "cdk8s";
+import { Cpu } from "cdk8s-plus-33";
 import { DEFAULT_VPC_CIDR, idpGroupSubject } from "../config/cluster";
+import { serviceScheme } from "../config/services";
 import type { BulwarkConfig } from "../config/model";
 import type { IngressGrantConfig, TenantConfig, TenantTier } from "../config/tenants";
 import { TENANT_TIERS, tenantTierGroup } from "../config/tenants";
@@ -12,6 +15,7 @@ import type { GuardrailTenant } from "./network/cluster-network-guardrails";
 import type { NetworkPeer } from "./network/peers";
 import { Peer } from "./network/peers";
 import type { IngressGrant, PeerEgressGrant } from "./network/tenant-network-policies";
+import type { TenantServiceProps } from "./workload/tenant-service";
 
 /** The peers of one ingress grant of `tenant`, in a fixed order: same namespace, tenants, load balancers, CIDRs. */
 function ingressPeers(config: BulwarkConfig, grant: IngressGrantConfig): NetworkPeer[] {
@@ -79,5 +83,34 @@ export function guardrailTenantsFromConfig(config: BulwarkConfig): GuardrailTena
   return config.tenants.map((tenant) => ({
     name: tenant.name,
     admitsTenants: [...new Set((tenant.ingress ?? []).flatMap((grant) => grant.from.tenants ?? []))].sort(),
+  }));
+}
+
+/** A CPU quantity of the service schema (`250m`, `1`, `1.5`) as cdk8s-plus CPU. */
+function cpuOf(text: string): Cpu {
+  return text.endsWith("m") ? Cpu.millis(Number(text.slice(0, -1))) : Cpu.units(Number(text));
+}
+
+/** A memory quantity of the service schema (`256Mi`) as a cdk8s Size. */
+function memoryOf(text: string): Size {
+  const amount = Number(text.slice(0, -2));
+  const unit = text.slice(-2);
+  const sizes: Record<string, (n: number) => Size> = { Ki: Size.kibibytes, Mi: Size.mebibytes, Gi: Size.gibibytes, Ti: Size.tebibytes };
+  return sizes[unit](amount);
+}
+
+/** The props of each of `tenant`'s services (`tenants[].services[]`), in config order. */
+export function tenantServicePropsFromConfig(tenant: TenantConfig): TenantServiceProps[] {
+  return (tenant.services ?? []).map((service) => ({
+    name: service.name,
+    namespace: tenant.name,
+    image: service.image,
+    port: service.port,
+    ...(service.replicas !== undefined ? { replicas: service.replicas } : {}),
+    resources: {
+      cpu: { request: cpuOf(service.resources.cpuRequest), limit: cpuOf(service.resources.cpuLimit) },
+      memory: { request: memoryOf(service.resources.memoryRequest), limit: memoryOf(service.resources.memoryLimit) },
+    },
+    ...(service.ingress ? { ingress: { host: service.ingress.host, path: service.ingress.path, scheme: serviceScheme(service) } } : {}),
   }));
 }

@@ -10,3 +10,5 @@ export * from "./network/peers";
 export * from "./network/cluster-network-guardrails";
 export * from "./from-config";
 export * from "./label-selector";
+export * from "./network/ingress-classes";
+export * from "./workload/tenant-service";

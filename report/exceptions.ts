@@ -59,7 +59,7 @@ export function acceptedRisks(config: BulwarkConfig, charts: readonly Synthesize
     out.push({ key: "bulwark:policy.serviceAccountTokenAllowlist", risk: "pods of these service accounts may mount a Kubernetes API token", affects: list(policy.serviceAccountTokenAllowlist) });
   }
   if ((policy.publicLoadBalancerNamespaces ?? []).length > 0) {
-    out.push({ key: "bulwark:policy.publicLoadBalancerNamespaces", risk: "LoadBalancer Services may be internet-facing", affects: list(policy.publicLoadBalancerNamespaces) });
+    out.push({ key: "bulwark:policy.publicLoadBalancerNamespaces", risk: "LoadBalancer Services and Ingresses (IngressClass alb-internet-facing) may be internet-facing", affects: list(policy.publicLoadBalancerNamespaces) });
   }
   if ((policy.breakGlassClusterAdminBindings ?? []).length > 0) {
     out.push({ key: "bulwark:policy.breakGlassClusterAdminBindings", risk: "these bindings may grant cluster-admin", affects: list(policy.breakGlassClusterAdminBindings) });

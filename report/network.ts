@@ -11,6 +11,8 @@ import { asArray, field, nameOf, namespaceOf, objectsOfKind } from "./evidence";
 import type { SynthesizedChart } from "../constructs/synthesize";
 import { CLUSTER_DNS } from "../constructs/baseline/defaults";
 import { asLabelSelector, isEmptySelector, selectorMatches } from "../constructs/label-selector";
+import type { LoadBalancerPath } from "./load-balancer-paths";
+import { loadBalancerPaths } from "./load-balancer-paths";
 
 export const METADATA_IP = "169.254.169.254";
 /** Address ranges that are not "the internet". */
@@ -68,6 +70,8 @@ export interface NetworkAnalysis {
    * `anywhere` (a namespace whose ingress is not isolated); `to` is `ns:<name>`.
    */
   readonly entries: readonly Edge[];
+  /** Ways in through ALBs: Ingress → Service → pods, with the NetworkPolicy that admits the ALB's targets. */
+  readonly loadBalancers: readonly LoadBalancerPath[];
   /** Tenant namespaces whose egress/ingress is not isolated for all pods. */
   readonly unisolated: readonly string[];
   readonly vpcCidr: string | undefined;
@@ -227,7 +231,7 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
     model.addEgress(ns);
     model.addEntries(ns);
   }
-  return { namespaces: model.namespaces, edges: sortedEdges(model.edges), entries: sortedEdges(model.entries), unisolated: [...unisolated].sort(), vpcCidr };
+  return { namespaces: model.namespaces, edges: sortedEdges(model.edges), entries: sortedEdges(model.entries), loadBalancers: loadBalancerPaths(charts, vpcCidr), unisolated: [...unisolated].sort(), vpcCidr };
 }
 
 const mermaidId = (target: string) => target.replace(/[^A-Za-z0-9]/g, "_");
@@ -252,6 +256,15 @@ export function toMermaid(analysis: NetworkAnalysis): string {
   for (const node of [...nodes].sort()) lines.push(`  ${mermaidId(node)}["${label(node)}"]`);
   for (const e of analysis.edges) lines.push(`  ${mermaidId(`ns:${e.from}`)} -->|"${e.ports}"| ${mermaidId(e.to)}`);
   for (const e of analysis.entries) lines.push(`  ${mermaidId(e.from)} -->|"${e.ports}"| ${mermaidId(e.to)}`);
+  for (const alb of [...new Set(analysis.loadBalancers.map((p) => `${p.ingressClass}|${p.scheme}`))].sort()) {
+    const [ingressClass, scheme] = alb.split("|");
+    lines.push(`  ${mermaidId(`alb:${ingressClass}`)}["${scheme} ALB (IngressClass ${ingressClass})"]`);
+  }
+  for (const p of analysis.loadBalancers) {
+    const label = `HTTPS ${p.hosts.join(", ")} to ${p.service}, pods ${p.pods.split(" on ")[0]}`;
+    const arrow = p.admittedBy.length > 0 ? `-->|"${label}"|` : `--x|"blocked: no NetworkPolicy admits the ALB"|`;
+    lines.push(`  ${mermaidId(`alb:${p.ingressClass}`)} ${arrow} ${mermaidId(`ns:${p.namespace}`)}`);
+  }
   for (const ns of analysis.namespaces) {
     for (const sensitive of ["metadata", "apiserver", "internet"]) {
       if (!analysis.edges.some((e) => e.from === ns.name && e.to === sensitive)) lines.push(`  ${mermaidId(`ns:${ns.name}`)} --x|blocked| ${mermaidId(sensitive)}`);

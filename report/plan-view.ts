@@ -32,6 +32,7 @@ export interface PlanArgs {
   "aws:eks/nodeGroup:NodeGroup": aws.eks.NodeGroupArgs;
   "aws:guardduty/detectorFeature:DetectorFeature": aws.guardduty.DetectorFeatureArgs;
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": aws.iam.OpenIdConnectProviderArgs;
+  "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicyArgs;
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": aws.iam.RolePolicyAttachmentArgs;
   "aws:kms/key:Key": aws.kms.KeyArgs;
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws.vpc.SecurityGroupIngressRuleArgs;
@@ -55,6 +56,7 @@ export interface GatekeeperChartValues {
   readonly enableServiceMutatorWebhook?: boolean;
   readonly defaultLoadBalancerScheme?: string;
   readonly ingressClassParams?: { readonly create?: boolean; readonly spec?: { readonly scheme?: string } };
+  readonly disableIngressClassAnnotation?: boolean;
 }
 
 type InputsOf<T extends PlanType> = T extends "kubernetes:helm.sh/v3:Release"

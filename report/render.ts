@@ -42,6 +42,36 @@ function evidenceCell(r: ControlResult): string {
   return parts.filter((p) => p.length > 0).join("<br>") || "—";
 }
 
+/** The network reachability section: the diagram, the edges and the ways in (CIDRs and load balancers). */
+function networkSection(data: ReportData): string[] {
+  const out: string[] = [];
+  out.push("## Network reachability", "");
+  out.push(
+    "Computed from the synthesized NetworkPolicies: an arrow is a connection the policies allow (ports on the arrow); a crossed line is a sensitive destination no policy opens. Enforced by the VPC CNI network policy agent (control AWS-CNI-NETWORK-POLICY).",
+    "",
+    "```mermaid",
+    toMermaid(data.network),
+    "```",
+    "",
+    "| from | to | ports |",
+    "| --- | --- | --- |",
+  );
+  for (const e of data.network.edges) out.push(`| ${e.from} | ${cell(e.to)} | ${cell(e.ports)} |`);
+  if (data.network.edges.length === 0) out.push("| — | — | — |");
+  out.push("", "Ways in from outside the tenants (ingress the policies admit from CIDRs: load balancers in the VPC, listed networks):", "");
+  out.push("| from | to | ports |", "| --- | --- | --- |");
+  for (const e of data.network.entries) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} |`);
+  if (data.network.entries.length === 0) out.push("| — (nothing comes in) | — | — |");
+  out.push("", "Ways in through load balancers (Ingress → Service → pods; the ALB reaches IP targets only where a NetworkPolicy admits the VPC CIDR on the pods' port):", "");
+  out.push("| ALB | host | Ingress | Service | pods | admitted by |", "| --- | --- | --- | --- | --- | --- |");
+  for (const p of data.network.loadBalancers) {
+    out.push(`| ${cell(`${p.scheme} (IngressClass ${p.ingressClass})`)} | ${cell(p.hosts.join(", "))} | ${cell(`${p.namespace}/${p.ingress}`)} | ${cell(p.service)} | ${cell(p.pods)} | ${cell(p.admittedBy.length > 0 ? p.admittedBy.map((n) => `NetworkPolicy/${n}`).join(", ") : "nothing: blocked")} |`);
+  }
+  if (data.network.loadBalancers.length === 0) out.push("| — (no Ingress) | — | — | — | — | — |");
+  out.push("");
+  return out;
+}
+
 export function toMarkdown(data: ReportData): string {
   const out: string[] = [];
   const { summary } = data;
@@ -75,24 +105,7 @@ export function toMarkdown(data: ReportData): string {
     out.push("");
   }
 
-  out.push("## Network reachability", "");
-  out.push(
-    "Computed from the synthesized NetworkPolicies: an arrow is a connection the policies allow (ports on the arrow); a crossed line is a sensitive destination no policy opens. Enforced by the VPC CNI network policy agent (control AWS-CNI-NETWORK-POLICY).",
-    "",
-    "```mermaid",
-    toMermaid(data.network),
-    "```",
-    "",
-    "| from | to | ports |",
-    "| --- | --- | --- |",
-  );
-  for (const e of data.network.edges) out.push(`| ${e.from} | ${cell(e.to)} | ${cell(e.ports)} |`);
-  if (data.network.edges.length === 0) out.push("| — | — | — |");
-  out.push("", "Ways in from outside the tenants (ingress the policies admit from CIDRs: load balancers in the VPC, listed networks):", "");
-  out.push("| from | to | ports |", "| --- | --- | --- |");
-  for (const e of data.network.entries) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} |`);
-  if (data.network.entries.length === 0) out.push("| — (nothing comes in) | — | — |");
-  out.push("");
+  out.push(...networkSection(data));
 
   out.push("## RBAC and identity attack paths", "");
   out.push(
@@ -139,7 +152,7 @@ export function toJson(data: ReportData): unknown {
       ...(r.detail ? { detail: r.detail } : {}),
       test: r.control.test ?? null,
     })),
-    network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, entries: data.network.entries, unisolated: data.network.unisolated },
+    network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, entries: data.network.entries, loadBalancers: data.network.loadBalancers, unisolated: data.network.unisolated },
     rbac: data.rbac,
     acceptedRisks: data.acceptedRisks,
   };

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { supportNotice } from "../config/kubernetes-versions";
 import type { BulwarkConfig } from "../config/model";
-import { buildBulwarkApp } from "../constructs/app";
+import { INGRESS_CLASSES_CHART, SERVICES_CHART_PREFIX, buildBulwarkApp } from "../constructs/app";
 import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
 import { synthesizeApp } from "../constructs/synthesize";
 import { Cdk8sChartResources } from "../lib/bridge/cdk8s-chart";
@@ -23,8 +23,12 @@ export interface BulwarkDeployment {
     readonly storageClass: EncryptedStorageClass;
     readonly workloadIdentities: readonly TenantWorkloadIdentity[];
     readonly baselines: readonly Cdk8sChartResources[];
+    /** The ALB IngressClasses and their IngressClassParams, after the controller's chart. */
+    readonly ingressClasses: Cdk8sChartResources;
     readonly templates: Cdk8sChartResources;
     readonly constraints: Cdk8sChartResources;
+    /** The tenants' services (`services-<tenant>`), after the constraints and the IngressClasses. */
+    readonly services: readonly Cdk8sChartResources[];
   };
   /** Stack outputs. */
   readonly outputs: Record<string, pulumi.Output<unknown> | string>;
@@ -74,8 +78,14 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
     return found;
   };
   const baselines = charts
-    .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART)
+    .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART && c.name !== INGRESS_CLASSES_CHART && !c.name.startsWith(SERVICES_CHART_PREFIX))
     .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [gatekeeper] }));
+  // The IngressClassParams CRD comes with the controller's chart.
+  const ingressClasses = new Cdk8sChartResources(INGRESS_CLASSES_CHART, {
+    objects: chartObjectsOf(chart(INGRESS_CLASSES_CHART)),
+    provider,
+    dependsOn: [loadBalancerController.release],
+  });
   const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
     objects: chartObjectsOf(chart(TEMPLATES_CHART)),
     provider,
@@ -86,5 +96,9 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
     provider,
     dependsOn: [templates],
   });
-  return { cluster, inCluster: { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, templates, constraints }, outputs };
+  // Tenant services last: Gatekeeper's constraints judge them, and their IngressClasses exist.
+  const services = charts
+    .filter((c) => c.name.startsWith(SERVICES_CHART_PREFIX))
+    .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [constraints, ingressClasses] }));
+  return { cluster, inCluster: { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, ingressClasses, templates, constraints, services }, outputs };
 }

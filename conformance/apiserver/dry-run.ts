@@ -1,5 +1,6 @@
 /**
- * Judge `apiserver-dry-run`: every synthesized object of `dev` and of a generated 100-tenant stack, sent as the
+ * Judge `apiserver-dry-run`: every synthesized object of `dev`, of a generated 100-tenant stack, of `example-alb`
+ * (a tenant service behind an internal ALB) and of its variant with an internet-facing ALB, sent as the
  * YAML text synth wrote, through server-side apply with `dryRun=All` and `fieldValidation=Strict`, after
  * Gatekeeper's own CRDs (and the constraint CRDs Gatekeeper makes from the templates) exist. 0 rejected.
  */
@@ -10,7 +11,7 @@ import type { Disagreement, JudgeResult } from "../judge";
 import type { KubeClient } from "./client";
 import { messageOf, waitFor } from "./client";
 import type { SynthDocument } from "./manifests";
-import { splitYamlDocuments, synthDocuments, writeManyTenantStack } from "./manifests";
+import { splitYamlDocuments, synthDocuments, writeManyTenantStack, writePublicAlbStack } from "./manifests";
 
 /** Tenants of the generated large stack. */
 export const MANY_TENANTS = 100;
@@ -25,7 +26,8 @@ export function gatekeeperCrdDocuments(moduleDir: string): SynthDocument[] {
 }
 
 /**
- * The CRDs of the other custom resources Bulwark synthesizes (the VPC CNI's ClusterNetworkPolicy), vendored
+ * The CRDs of the other custom resources Bulwark synthesizes (the VPC CNI's ClusterNetworkPolicy, the load
+ * balancer controller's IngressClassParams, and its TargetGroupBinding), vendored
  * with their provenance in test/fixtures/crds/.
  */
 export function vendoredCrdDocuments(repoRoot: string): SynthDocument[] {
@@ -91,9 +93,18 @@ export async function runDryRunJudge(client: KubeClient, version: string): Promi
     const manyStack = `tenants${MANY_TENANTS}`;
     writeManyTenantStack(join(work, "project"), manyStack, MANY_TENANTS);
     const many = synthDocuments(manyStack, join(work, manyStack), join(work, "project"));
-    const disagreements = [...(await judgeDocuments(client, dev)), ...(await judgeDocuments(client, many))];
-    const cases = dev.length + many.length;
-    return { name: "apiserver-dry-run", version, cases, passed: cases - disagreements.length, failed: disagreements.length, disagreements, stacks: { dev: dev.length, [manyStack]: many.length } };
+    const alb = synthDocuments("example-alb", join(work, "example-alb"));
+    const publicAlbStack = "example-alb-public";
+    writePublicAlbStack(join(work, "project"), publicAlbStack);
+    // Only what the variant adds: the rest is example-alb's, judged above.
+    const publicAlb = synthDocuments(publicAlbStack, join(work, publicAlbStack), join(work, "project"))
+      .filter((d) => d.id.includes("/ingress-classes.") || d.id.includes("/services-"));
+    const stacks = { dev, [manyStack]: many, "example-alb": alb, [publicAlbStack]: publicAlb };
+    const disagreements: Disagreement[] = [];
+    for (const docs of Object.values(stacks)) disagreements.push(...(await judgeDocuments(client, docs)));
+    const cases = Object.values(stacks).reduce((n, docs) => n + docs.length, 0);
+    const counts = Object.fromEntries(Object.entries(stacks).map(([name, docs]) => [name, docs.length]));
+    return { name: "apiserver-dry-run", version, cases, passed: cases - disagreements.length, failed: disagreements.length, disagreements, stacks: counts };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

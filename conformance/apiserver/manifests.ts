@@ -84,3 +84,19 @@ export function writeAccessEntryStack(projectDir: string, stack: string): void {
   mkdirSync(projectDir, { recursive: true });
   writeFileSync(join(projectDir, `Pulumi.${stack}.yaml`), stringify({ config: { ...dev.config, "bulwark:tenants": tenants } }));
 }
+
+/**
+ * Writes `Pulumi.<stack>.yaml`: the example-alb stack with its tenants' namespaces public and their services
+ * internet-facing, so the internet-facing IngressClass, its IngressClassParams (with the namespaceSelector)
+ * and an Ingress naming it are synthesized too (example-alb itself has only the internal class).
+ */
+export function writePublicAlbStack(projectDir: string, stack: string): void {
+  const example = parseDocument(readFileSync(join(REPO_ROOT, "Pulumi.example-alb.yaml"), "utf8")).toJS() as { config: Record<string, Record<string, unknown>> };
+  const tenants = (example.config["bulwark:tenants"] as unknown as Record<string, unknown>[]).map((tenant): Record<string, unknown> => ({
+    ...tenant,
+    services: ((tenant.services ?? []) as Record<string, Record<string, unknown>>[]).map((s) => (s.ingress ? { ...s, ingress: { ...s.ingress, scheme: "internet-facing" } } : s)),
+  }));
+  const policy = { ...example.config["bulwark:policy"], publicLoadBalancerNamespaces: tenants.map((t) => String(t.name)) };
+  mkdirSync(projectDir, { recursive: true });
+  writeFileSync(join(projectDir, `Pulumi.${stack}.yaml`), stringify({ config: { ...example.config, "bulwark:tenants": tenants, "bulwark:policy": policy } }));
+}

@@ -4,6 +4,7 @@ import type { AddonKey } from "../../config/cluster";
 import { ADDON_NAMES } from "../../config/cluster";
 import { ebsCsiKeyUsePolicy, irsaTrustPolicy, managedPolicyArn } from "../cluster/policies";
 import type { ClusterScope } from "../scope";
+import { networkPolicyLogsPolicy, vpcCniConfiguration } from "./network-policy-logs";
 
 /** Add-ons that must run before nodes join (networking, kube-proxy, Pod Identity); the rest need nodes. */
 export const ADDONS_BEFORE_NODES: readonly AddonKey[] = ["vpcCni", "kubeProxy", "podIdentityAgent"];
@@ -22,6 +23,8 @@ export interface AddonInputs {
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuer: pulumi.Output<string>;
   readonly ebsKeyArn: pulumi.Output<string>;
+  /** The log group the VPC CNI's network policy agent streams policy events (denied flows) into. */
+  readonly policyEventLogGroupArn: pulumi.Output<string>;
 }
 
 /** The pinned managed add-ons; `afterNodes` installs the ones that need nodes to run on. */
@@ -58,9 +61,12 @@ export function createAddons(scope: ClusterScope, inputs: AddonInputs): ClusterA
   new aws.iam.RolePolicy(`${name}-aws-ebs-csi-driver-key`, {
     role: ebsCsiRole.id, policy: inputs.ebsKeyArn.apply((arn) => JSON.stringify(ebsCsiKeyUsePolicy(arn))),
   }, { parent });
+  // aws-node's node agent shares the pod's service account, so its CloudWatch writes use the CNI role.
+  new aws.iam.RolePolicy(`${name}-vpc-cni-policy-event-logs`, {
+    role: cniRole.id, policy: inputs.policyEventLogGroupArn.apply((arn) => JSON.stringify(networkPolicyLogsPolicy(arn))),
+  }, { parent });
   const extras: Record<AddonKey, Partial<aws.eks.AddonArgs>> = {
-    // NetworkPolicies do nothing without an enforcing CNI.
-    vpcCni: { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) },
+    vpcCni: { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(vpcCniConfiguration()) },
     kubeProxy: {},
     podIdentityAgent: {},
     coredns: {},

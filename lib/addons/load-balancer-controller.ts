@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBE_SYSTEM_NAMESPACE } from "../../config/namespaces";
+import { INGRESS_CLASS_NAMES } from "../../constructs/network/ingress-classes";
 import { workloadTrustPolicy } from "./tenant-workload-identity";
 // The controller's own least-privilege IAM policy, unchanged: kubernetes-sigs/aws-load-balancer-controller,
 // docs/install/iam_policy.json at tag v3.5.0 (commit 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4).
@@ -20,8 +21,8 @@ export const LOAD_BALANCER_CONTROLLER_CHART = {
   serviceAccount: "aws-load-balancer-controller",
 } as const;
 
-/** The IngressClass every Ingress gets by default: its IngressClassParams force internal ALBs. */
-export const INTERNAL_INGRESS_CLASS = "alb";
+/** The IngressClass every Ingress gets by default: its IngressClassParams force internal ALBs (`AlbIngressClasses`). */
+export const INTERNAL_INGRESS_CLASS = INGRESS_CLASS_NAMES.internal;
 
 export interface LoadBalancerControllerArgs {
   /** Provider of the target cluster. */
@@ -71,11 +72,15 @@ export function loadBalancerControllerValues(args: Omit<LoadBalancerControllerAr
     enableServiceMutatorWebhook: true,
     defaultLoadBalancerScheme: LOAD_BALANCER_CONTROLLER_DEFAULTS.scheme,
     defaultTargetType: LOAD_BALANCER_CONTROLLER_DEFAULTS.targetType,
-    // The default IngressClass's params force the scheme: an Ingress annotation cannot make its ALB public.
-    createIngressClassResource: true,
+    // The IngressClasses and their IngressClassParams (which force the scheme) are Bulwark's own objects,
+    // synthesized and reviewed with the rest (chart ingress-classes, constructs/network/ingress-classes.ts),
+    // applied after this release has installed the IngressClassParams CRD.
+    createIngressClassResource: false,
+    ingressClassParams: { create: false },
     ingressClass: INTERNAL_INGRESS_CLASS,
-    ingressClassParams: { create: true, spec: { scheme: LOAD_BALANCER_CONTROLLER_DEFAULTS.scheme } },
-    ingressClassConfig: { default: true },
+    // Only IngressClasses pick this controller: the legacy kubernetes.io/ingress.class annotation would name
+    // a class with no IngressClassParams, so an annotation could make the ALB internet-facing.
+    disableIngressClassAnnotation: true,
   };
 }
 

@@ -67,7 +67,10 @@ export class HardenedEksCluster extends pulumi.ComponentResource {
     createAccessEntries(scope, clusterName, partition);
 
     const nodeRole = createNodeRole(scope, partition);
-    const addons = createAddons(scope, { clusterName, partition, oidcProviderArn: oidcProvider.arn, oidcIssuer: issuer, ebsKeyArn: keys.ebs.arn });
+    const addons = createAddons(scope, {
+      clusterName, partition, oidcProviderArn: oidcProvider.arn, oidcIssuer: issuer, ebsKeyArn: keys.ebs.arn,
+      policyEventLogGroupArn: auditLogGroup.arn,
+    });
     const nodeGroups = createNodeGroups(scope, {
       clusterName,
       nodeRole,

@@ -7,8 +7,9 @@ import { devConfig, objectsOf } from "../support/repo";
 import { Chart, Testing } from "cdk8s";
 import { HardenedWorkload } from "../../constructs/workload/hardened-workload";
 
-/** Custom resources are validated against their CRD schemas by the Gatekeeper and network guardrail tests. */
-const isCustomResource = (apiVersion: string) => apiVersion.split("/")[0].endsWith("gatekeeper.sh") || apiVersion.startsWith("networking.k8s.aws/");
+/** Custom resources are validated against their CRD schemas by the Gatekeeper, network guardrail and ingress class tests. */
+const isCustomResource = (apiVersion: string) =>
+  apiVersion.split("/")[0].endsWith("gatekeeper.sh") || apiVersion.startsWith("networking.k8s.aws/") || apiVersion.startsWith("elbv2.k8s.aws/");
 
 describe(`every synthesized object is valid against the Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI schema`, () => {
   const config = devConfig();

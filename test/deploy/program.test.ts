@@ -44,7 +44,9 @@ describe("the dev stack program under the mock engine", () => {
     const eks = one(plan, "aws:eks/cluster:Cluster");
     const provider = one(plan, "pulumi:providers:kubernetes");
     const templates = byType(plan, "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate");
-    const baseline = plan.resources.filter((r) => r.custom && /^kubernetes:(core|rbac|networking)/.test(r.type));
+    // The IngressClasses are not baseline: they follow the load balancer controller's release (its CRD).
+    const ingressClasses = plan.resources.filter((r) => r.custom && r.name.startsWith("ingress-classes-"));
+    const baseline = plan.resources.filter((r) => r.custom && /^kubernetes:(core|rbac|networking)/.test(r.type) && !ingressClasses.includes(r));
     // The provider's kubeconfig comes from the cluster, and it is a secret.
     expect(provider.inputs.kubeconfig).toBe("[secret]");
     expect(release.provider).toBe(provider.urn);
@@ -57,6 +59,9 @@ describe("the dev stack program under the mock engine", () => {
     for (const constraint of kinds(plan, "constraints.gatekeeper.sh/")) {
       for (const template of templates) expect(constraint.dependsOn).toContain(template.urn);
     }
+    const controller = byType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "aws-load-balancer-controller");
+    expect(ingressClasses.map((r) => r.type).sort()).toEqual(["kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "kubernetes:networking.k8s.io/v1:IngressClass"]);
+    for (const r of ingressClasses) expect(r.dependsOn).toContain(controller?.urn);
   });
 
   test("every child is parented under its component; every Kubernetes object uses the cluster's provider", () => {

@@ -208,7 +208,7 @@ describe("the dev stack's cluster", () => {
     expect(inputs(mocks.one(T.idp)).oidc).toMatchObject({ issuerUrl: "https://idp.example.com", clientId: "bulwark-dev", groupsPrefix: "oidc:" });
     expect(inputs(mocks.one(T.launchTemplate)).metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(inputs(mocks.one(T.nodeGroup)).amiType).toBe("BOTTLEROCKET_x86_64");
-    expect(JSON.parse(String(mocks.one(T.addon, "dev-vpc-cni").inputs.configurationValues))).toEqual({ enableNetworkPolicy: "true" });
+    expect(JSON.parse(String(mocks.one(T.addon, "dev-vpc-cni").inputs.configurationValues))).toMatchObject({ enableNetworkPolicy: "true" });
     expect(mocks.ofType(T.feature).map((f) => f.inputs.name).sort()).toEqual(["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"]);
     expect(mocks.ofType(T.ecr).map((r) => [r.inputs.name, r.inputs.imageTagMutability])).toEqual([["payments/api", "IMMUTABLE"], ["web/frontend", "IMMUTABLE"]]);
     expect(await isSecretOutput(component.kubeconfig)).toBe(true);

@@ -164,6 +164,6 @@ describe("the example app repository, with the tarball installed offline", () =>
     const synth = run(bin, ["synth", "--out", join(work, "platform")], platformRepo);
     expect(synth.status).toBe(0);
     expect(synth.stderr).toMatch(/^bulwark synth: loading/);
-    expect(synth.stdout).toMatch(/synth: \d+ objects in 5 files/);
+    expect(synth.stdout).toMatch(/synth: \d+ objects in 6 files/);
   }, 120_000);
 });

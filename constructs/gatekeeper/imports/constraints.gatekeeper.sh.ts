@@ -548,6 +548,157 @@ export function toJson_BulwarkImageTagsSpecParameters(obj: BulwarkImageTagsSpecP
 /**
  *
  *
+ * @schema BulwarkIngressInternalClass
+ */
+export class BulwarkIngressInternalClass extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "BulwarkIngressInternalClass"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+    kind: 'BulwarkIngressInternalClass',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "BulwarkIngressInternalClass".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: BulwarkIngressInternalClassProps = {}): any {
+    return {
+      ...BulwarkIngressInternalClass.GVK,
+      ...toJson_BulwarkIngressInternalClassProps(props),
+    };
+  }
+
+  /**
+   * Defines a "BulwarkIngressInternalClass" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: BulwarkIngressInternalClassProps = {}) {
+    super(scope, id, {
+      ...BulwarkIngressInternalClass.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...BulwarkIngressInternalClass.GVK,
+      ...toJson_BulwarkIngressInternalClassProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema BulwarkIngressInternalClass
+ */
+export interface BulwarkIngressInternalClassProps {
+  /**
+   * @schema BulwarkIngressInternalClass#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema BulwarkIngressInternalClass#spec
+   */
+  readonly spec?: BulwarkIngressInternalClassSpec;
+}
+
+/**
+ * Converts an object of type 'BulwarkIngressInternalClassProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BulwarkIngressInternalClassProps(obj: BulwarkIngressInternalClassProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_BulwarkIngressInternalClassSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema BulwarkIngressInternalClassSpec
+ */
+export interface BulwarkIngressInternalClassSpec {
+  /**
+   * @schema BulwarkIngressInternalClassSpec#parameters
+   */
+  readonly parameters?: BulwarkIngressInternalClassSpecParameters;
+}
+
+/**
+ * Converts an object of type 'BulwarkIngressInternalClassSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BulwarkIngressInternalClassSpec(obj: BulwarkIngressInternalClassSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'parameters': toJson_BulwarkIngressInternalClassSpecParameters(obj.parameters),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema BulwarkIngressInternalClassSpecParameters
+ */
+export interface BulwarkIngressInternalClassSpecParameters {
+  /**
+   * IngressClasses whose IngressClassParams force internal ALBs.
+   *
+   * @schema BulwarkIngressInternalClassSpecParameters#internalClasses
+   */
+  readonly internalClasses?: string[];
+
+  /**
+   * IngressClasses whose ALBs are internet-facing.
+   *
+   * @schema BulwarkIngressInternalClassSpecParameters#internetFacingClasses
+   */
+  readonly internetFacingClasses?: string[];
+
+  /**
+   * Namespaces whose Ingresses may be internet-facing.
+   *
+   * @schema BulwarkIngressInternalClassSpecParameters#publicNamespaces
+   */
+  readonly publicNamespaces?: string[];
+}
+
+/**
+ * Converts an object of type 'BulwarkIngressInternalClassSpecParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BulwarkIngressInternalClassSpecParameters(obj: BulwarkIngressInternalClassSpecParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'internalClasses': obj.internalClasses?.map(y => y),
+    'internetFacingClasses': obj.internetFacingClasses?.map(y => y),
+    'publicNamespaces': obj.publicNamespaces?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema BulwarkIngressTls
  */
 export class BulwarkIngressTls extends ApiObject {
