@@ -259,32 +259,37 @@ export function documentStartLines(text: string): number[] {
   const starts: number[] = [];
   let open = false; // a document is open and counted
   let hasContent = false;
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "");
-    if (/^---(\s|$)/.test(line)) {
-      const rest = line.slice(3).trim();
-      starts.push(i + 1);
-      open = true;
-      hasContent = rest !== "" && !rest.startsWith("#");
-      return;
+  let lineNumber = 0;
+  for (let start = 0; ; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline < 0 ? text.length : newline;
+    lineNumber++;
+    // Inside a document with content, only a marker (`---` or `...` at column 0) changes anything: skip
+    // other lines by their first character (most of a file), without slicing them.
+    const first = text.charCodeAt(start);
+    if (!(open && hasContent) || first === 0x2d || first === 0x2e) {
+      const line = text.slice(start, end).replace(/\r$/, "");
+      if (/^---(\s|$)/.test(line)) {
+        const rest = line.slice(3).trim();
+        starts.push(lineNumber);
+        open = true;
+        hasContent = rest !== "" && !rest.startsWith("#");
+      } else if (/^\.\.\.(\s|$)/.test(line)) {
+        open = false;
+      } else if (line.trim() !== "" && !line.trimStart().startsWith("#") && !(line.startsWith("%") && !open)) {
+        if (!open) {
+          starts.push(lineNumber);
+          open = true;
+          hasContent = true;
+        } else if (!hasContent) {
+          starts[starts.length - 1] = lineNumber;
+          hasContent = true;
+        }
+      }
     }
-    if (/^\.\.\.(\s|$)/.test(line)) {
-      open = false;
-      return;
-    }
-    const content = line.trim() !== "" && !line.trimStart().startsWith("#") && !(line.startsWith("%") && !open);
-    if (!content) return;
-    if (!open) {
-      starts.push(i + 1);
-      open = true;
-      hasContent = true;
-    } else if (!hasContent) {
-      starts[starts.length - 1] = i + 1;
-      hasContent = true;
-    }
-  });
-  return starts;
+    if (newline < 0) return starts;
+    start = newline + 1;
+  }
 }
 
 /**
@@ -308,7 +313,8 @@ export function readYamlFast(file: string, text: string): { document: number; li
   // js-yaml shares aliased nodes; walking them later expands them. Without aliases every node takes at
   // least one character of the text, so more nodes than characters means expansion: let the exact path
   // (with its alias limit) decide.
-  if (!withinNodeBudget(values, 2 * text.length + 16)) return undefined;
+  // No `&`, no anchor: nothing can be shared, so there is nothing to count.
+  if (text.includes("&") && !withinNodeBudget(values, 2 * text.length + 16)) return undefined;
   return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
 }
 
