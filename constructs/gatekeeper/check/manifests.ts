@@ -4,10 +4,12 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { loadAll } from "js-yaml";
 import type { Document } from "yaml";
 import { LineCounter, isMap, parseAllDocuments } from "yaml";
-import { KUBECTL_JS_YAML_SCHEMA, kubectlYamlTags } from "./yaml-1.1";
+import { kubectlYamlTags } from "./yaml-1.1";
+import { readYamlFast } from "./documents";
+
+export { documentStartLines, readYamlFast } from "./documents";
 import { isDockerfileName } from "../../dockerfile";
 
 /** One problem with the input: file, line, what is wrong. */
@@ -247,87 +249,8 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
   return out;
 }
 
-function hasItems(value: unknown): boolean {
+export function hasItems(value: unknown): boolean {
   return value !== null && typeof value === "object" && "items" in value;
-}
-
-/**
- * Start line of each YAML document, by YAML's own rule that `---` and `...` at column 0 are document
- * markers (never content). A document is counted when `---` opens it or when content precedes any marker.
- */
-export function documentStartLines(text: string): number[] {
-  const starts: number[] = [];
-  let open = false; // a document is open and counted
-  let hasContent = false;
-  let lineNumber = 0;
-  for (let start = 0; ; ) {
-    const newline = text.indexOf("\n", start);
-    const end = newline < 0 ? text.length : newline;
-    lineNumber++;
-    // Inside a document with content, only a marker (`---` or `...` at column 0) changes anything: skip
-    // other lines by their first character (most of a file), without slicing them.
-    const first = text.charCodeAt(start);
-    if (!(open && hasContent) || first === 0x2d || first === 0x2e) {
-      const line = text.slice(start, end).replace(/\r$/, "");
-      if (/^---(\s|$)/.test(line)) {
-        const rest = line.slice(3).trim();
-        starts.push(lineNumber);
-        open = true;
-        hasContent = rest !== "" && !rest.startsWith("#");
-      } else if (/^\.\.\.(\s|$)/.test(line)) {
-        open = false;
-      } else if (line.trim() !== "" && !line.trimStart().startsWith("#") && !(line.startsWith("%") && !open)) {
-        if (!open) {
-          starts.push(lineNumber);
-          open = true;
-          hasContent = true;
-        } else if (!hasContent) {
-          starts[starts.length - 1] = lineNumber;
-          hasContent = true;
-        }
-      }
-    }
-    if (newline < 0) return starts;
-    start = newline + 1;
-  }
-}
-
-/**
- * The fast path: js-yaml with kubectl's scalar rules ({@link KUBECTL_JS_YAML_SCHEMA}; duplicate keys are
- * errors), about ten times faster than the exact parser. Returns undefined (use the exact path) on any
- * error, when the document count does not match the markers, and for what only the exact path handles
- * (directives, lists whose items need their own lines, aliases that expand to more nodes than the text
- * could hold without them: an alias bomb), so problems are always reported by the exact parser with file,
- * line and column.
- */
-export function readYamlFast(file: string, text: string): { document: number; line: number; value: unknown }[] | undefined {
-  if (/^%/m.test(text)) return undefined;
-  let values: unknown[];
-  try {
-    values = loadAll(text, undefined, { schema: KUBECTL_JS_YAML_SCHEMA, filename: file });
-  } catch {
-    return undefined;
-  }
-  const starts = documentStartLines(text);
-  if (starts.length !== values.length || values.some(hasItems)) return undefined;
-  // js-yaml shares aliased nodes; walking them later expands them. Without aliases every node takes at
-  // least one character of the text, so more nodes than characters means expansion: let the exact path
-  // (with its alias limit) decide.
-  // No `&`, no anchor: nothing can be shared, so there is nothing to count.
-  if (text.includes("&") && !withinNodeBudget(values, 2 * text.length + 16)) return undefined;
-  return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
-}
-
-/** True when walking `value` (shared nodes counted each time they are reached) visits at most `budget` nodes. */
-function withinNodeBudget(value: unknown, budget: number): boolean {
-  let left = budget;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (--left < 0) return false;
-    if (node !== null && typeof node === "object") for (const child of Object.values(node)) stack.push(child);
-  }
-  return true;
 }
 
 /** Anchors and aliases a document may use: enough for any real manifest, far too few for an alias bomb. */
