@@ -171,7 +171,7 @@ type ItemLine = (index: number) => number | undefined;
  * whose `items` is an array is a list, whatever its kind (List, PodList, DeploymentList...); a list inside a
  * list is refused, as kubectl refuses it.
  */
-function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
+export function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
   if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
   if (typeof value !== "object" || Array.isArray(value)) {
     problems.push({ file, line, message: `document ${document} is not a Kubernetes object (a mapping with apiVersion and kind)` });
@@ -225,8 +225,18 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
     problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     return [];
   }
+  return readManifestText(file, text, problems);
+}
+
+/** True when `file` is read as JSON (by its extension), else as YAML. */
+export function isJsonFile(file: string): boolean {
+  return extname(file).toLowerCase() === ".json";
+}
+
+/** Every object of one file's text (see {@link readManifestFile}). */
+export function readManifestText(file: string, text: string, problems: InputProblem[]): InputObject[] {
   const out: InputObject[] = [];
-  if (extname(file).toLowerCase() === ".json") {
+  if (isJsonFile(file)) {
     let value: unknown;
     try {
       value = JSON.parse(text);
