@@ -11,6 +11,7 @@ import type { PolicySet } from "../engine/evaluator";
 import type { DocumentRange } from "./documents";
 import type { InputProblem } from "./manifests";
 import type { CheckResult, RunContext } from "./results";
+import { shareViolations } from "./results";
 import type { InputUnit } from "./stream";
 import { checkObjectsUnit, checkWhole } from "./stream";
 
@@ -142,7 +143,8 @@ function assemble(policySet: PolicySet, units: readonly InputUnit[], batches: re
       results[index] = checkWhole(policySet, unit, context);
       continue;
     }
-    results[index] = unitBatches.flatMap((b) => b.reply!.results);
+    // Replies are copies: share their violations here as this thread's own are.
+    results[index] = unitBatches.flatMap((b) => b.reply!.results.map((r) => ({ ...r, violations: shareViolations(r.violations) })));
     for (const b of unitBatches) unit.problems.push(...b.reply!.problems);
   }
   return results;

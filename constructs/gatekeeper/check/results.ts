@@ -57,10 +57,28 @@ export function namespaceEntryOf(object: Readonly<Record<string, unknown>>): [st
   return meta.name ? [meta.name, meta.labels ?? {}] : undefined;
 }
 
+/** Distinct violations kept by {@link shareViolations}; past this, new ones are kept as they are. */
+const MAX_SHARED_VIOLATIONS = 50000;
+const shared = new Map<string, Violation>();
+
+/**
+ * The same violation (policy, action, message) is one object for every object of every run: a large input
+ * repeats a few thousand messages hundreds of thousands of times. Violations are never changed.
+ */
+export function shareViolations(violations: readonly Violation[]): Violation[] {
+  return violations.map((v) => {
+    const key = `${v.policy}\u0000${v.enforcementAction}\u0000${v.message}`;
+    const known = shared.get(key);
+    if (known) return known;
+    if (shared.size < MAX_SHARED_VIOLATIONS) shared.set(key, v);
+    return v;
+  });
+}
+
 /** The outcome of one prepared object. */
 export function checkPrepared(policySet: PolicySet, input: InputObject, prepared: PreparedObject, context: RunContext): CheckResult {
   const { object, namespace } = prepared;
-  const violations = policySet.evaluate(object, { namespaceLabels: context.namespaceLabels });
+  const violations = shareViolations(policySet.evaluate(object, { namespaceLabels: context.namespaceLabels }));
   const unchecked = uncheckedReason(object, policySet.expansions);
   const meta = (object.metadata ?? {}) as Record<string, unknown>;
   return {
