@@ -97,7 +97,7 @@ describe("Dockerfiles", () => {
     const two = check(["--format", "json", "--workers", "2", repo]);
     expect(two).toEqual(one);
     expect(JSON.parse(one.stdout).summary.objects).toBeGreaterThan(0);
-    for (const bad of ["two", "-1", "1.5", "65"]) expect(() => check(["--workers", bad, repo])).toThrow(new RegExp(`--workers ${bad}: must be a whole number from 0`));
+    for (const bad of ["two", "-1", "1.5", "65", ""]) expect(() => check([`--workers=${bad}`, repo])).toThrow(new RegExp(`--workers ${bad}: must be a whole number from 0`));
   });
 
   test("--allowed-base-image allows a repository besides the registries, by docker's normalisation", () => {
