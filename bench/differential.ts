@@ -4,6 +4,9 @@
  * Used by test/gatekeeper/differential.test.ts and by the bench (on a larger corpus).
  */
 import type { CelInput } from "@bufbuild/cel";
+import { generateCorpus, toYamlDocument } from "../conformance/corpus";
+import type { InputProblem } from "../constructs/gatekeeper/check";
+import { readManifestText } from "../constructs/gatekeeper/check";
 import type { CompiledTemplate, ObjectMemo } from "../constructs/gatekeeper/engine/cel";
 import { ReviewObject, compileTemplate, requestFor, toCelValue } from "../constructs/gatekeeper/engine/cel";
 import { ClosureTemplate } from "../constructs/gatekeeper/engine/cel-fast-template";
@@ -112,4 +115,22 @@ export function differential(
     for (const expanded of expandObject(object, expansions)) evaluateBoth(expanded.object, pairs, report, `${label} (expanded)`);
   }
   return report;
+}
+
+/**
+ * The objects of the conformance corpus (conformance/corpus/, the one generator of mutated hardened
+ * objects), each read from its YAML as `check` reads it (kubectl's YAML 1.1 scalars), nulls kept: both
+ * engines must treat them as absent. At least `minObjects` objects.
+ */
+export function corpusObjects(minObjects: number): { label: string; object: K8sObject }[] {
+  const out: { label: string; object: K8sObject }[] = [];
+  for (const corpusCase of generateCorpus({ seed: 1, minObjects })) {
+    for (const object of corpusCase.objects) {
+      const problems: InputProblem[] = [];
+      const read = readManifestText(`${corpusCase.id}.yaml`, toYamlDocument(object), problems);
+      if (problems.length > 0) throw new Error(`corpus case ${corpusCase.id} does not read: ${JSON.stringify(problems)}`);
+      for (const input of read) out.push({ label: `corpus ${corpusCase.id}: ${corpusCase.label}`, object: input.object });
+    }
+  }
+  return out;
 }

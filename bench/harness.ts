@@ -21,15 +21,31 @@ export function timeMedian(runs: number, fn: () => void): number {
   return times[Math.floor(times.length / 2)];
 }
 
+/** Median wall and CPU seconds (this process, every thread) of a few runs of `fn`, each run timed both ways. */
+export function measureMedian(runs: number, fn: () => void): { seconds: number; cpuSeconds: number } {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    fn();
+    walls.push(Number(process.hrtime.bigint() - start) / 1e9);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1e6);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { seconds: median(walls), cpuSeconds: median(cpus) };
+}
+
 /**
- * Runs a bench worker in its own process (so peak memory is its own), pinned to one core, and returns
+ * Runs a bench worker in its own process (so peak memory is its own), pinned to one core unless told, and returns
  * the JSON it prints as its last line.
  */
-export function runWorker<T>(worker: string, args: readonly string[]): T {
+export function runWorker<T>(worker: string, args: readonly string[], options: { readonly pinned?: boolean } = {}): T {
   const tsx = require.resolve("tsx/cli");
   const command = [process.execPath, tsx, join(__dirname, worker), ...args];
-  const pinned = spawnSync("taskset", ["-c", "0", ...command], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const result = pinned.error ? spawnSync(command[0], command.slice(1), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }) : pinned;
+  const pinned = options.pinned === false ? undefined : spawnSync("taskset", ["-c", "0", ...command], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = !pinned || pinned.error ? spawnSync(command[0], command.slice(1), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }) : pinned;
   if (result.status !== 0) throw new Error(`${worker} ${args.join(" ")} failed:\n${result.stderr}`);
   const lines = result.stdout.trim().split("\n");
   return JSON.parse(lines[lines.length - 1]) as T;

@@ -12,7 +12,7 @@ import { bulwarkVersion, loadStack } from "./stack-source";
 export const CHECK_USAGE = `Usage: npm run check -- [--stack dev | --stack-file PATH | --policies DIR]
                          [--bundle all|pss-baseline|pss-restricted|general] [--pss-version vX.Y]
                          [--namespace NS] [--format text|json|sarif] [--fail-on-unchecked]
-                         [--dockerfile FILE]... [--allowed-base-image REF]... PATH...
+                         [--dockerfile FILE]... [--allowed-base-image REF]... [--workers N] PATH...
 
 Evaluates every Kubernetes object in the YAML/JSON files and folders given against the stack's
 synthesized Gatekeeper ConstraintTemplates and constraints (the same CEL the cluster runs), with
@@ -32,6 +32,8 @@ against the Dockerfile rules (docs/policies.md). PATH - reads manifests from sta
                         (node = docker.io/library/node, any tag) or a prefix ending with '/'
   --fail-on-unchecked   exit 1 when an object has a pod template no ExpansionTemplate covers
                         (Argo Rollouts, Knative Services...: reported as not checked either way)
+  --workers <n>         worker threads that read and check the documents, same output in the same
+                        order (default: one per core for 20,000 documents or more, else 0: one thread)
 
 Examples:
   npm run check -- --stack dev dist/
@@ -43,6 +45,8 @@ Exit status: 0 no deny-level violation; 1 at least one (or a Dockerfile finding,
 stack or a bundle altered since export), reported with file and line.`;
 
 const BUNDLE_CHOICES: readonly string[] = ["all", ...BUNDLES];
+/** More threads than this only add memory (each worker compiles the policies). */
+const MAX_WORKERS = 64;
 
 const CHECK_OPTIONS = {
   stack: { type: "string" },
@@ -55,6 +59,7 @@ const CHECK_OPTIONS = {
   dockerfile: { type: "string", multiple: true },
   "allowed-base-image": { type: "string", multiple: true },
   "fail-on-unchecked": { type: "boolean" },
+  workers: { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -95,13 +100,17 @@ export function runCheck(argv: readonly string[], projectDir = ".", stdin?: () =
       throw new UsageError(`--allowed-base-image ${entry}: must be an image repository (node, ghcr.io/org/base) or a prefix ending with '/'`);
     }
   }
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(/^\d+$/.test(values.workers!) && workers <= MAX_WORKERS)) {
+    throw new UsageError(`--workers ${values.workers}: must be a whole number from 0 (one thread) to ${MAX_WORKERS}`);
+  }
   const dockerfiles = values.dockerfile ?? [];
   if (positionals.length === 0 && dockerfiles.length === 0) throw new UsageError("name at least one PATH (file or folder) to check");
   let report;
   let checker: Checker;
   try {
     checker = checkerFor(values, projectDir);
-    report = checker.checkInputs({ paths: positionals, dockerfiles }, { namespace, allowedBaseImages: values["allowed-base-image"] }, stdin);
+    report = checker.checkInputs({ paths: positionals, dockerfiles }, { namespace, allowedBaseImages: values["allowed-base-image"], workers }, stdin);
   } catch (error) {
     if (error instanceof CheckInputError) {
       process.stderr.write(`check: bad input, nothing was checked:\n${error.message}\n`);

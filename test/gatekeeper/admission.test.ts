@@ -4,6 +4,7 @@
  */
 import type { Checker } from "../../constructs/gatekeeper/check";
 import { admissionView, createChecker } from "../../constructs/gatekeeper/check";
+import { dropNulls } from "../../constructs/gatekeeper/check/admission";
 import { devConfig } from "../support/repo";
 import { controllersWith, goodContainer, goodPodSpec, podWith } from "./fixtures";
 
@@ -65,6 +66,24 @@ describe("null means absent", () => {
   it("drops null fields at any depth before evaluation, so a compliant Pod written with nulls is admitted", () => {
     expect(policiesOf(withNulls())).toEqual([]);
     expect(JSON.stringify(admissionView(withNulls()))).not.toContain("null");
+  });
+
+  it("keeps key order and list items (a null list item is not a field), and never changes its input", () => {
+    const input = { b: 1, a: null, c: { x: null, y: [null, { z: null, w: 2 }] }, d: "d" };
+    const before = JSON.stringify(input);
+    const pruned = dropNulls(input);
+    expect(JSON.stringify(pruned)).toBe('{"b":1,"c":{"y":[null,{"w":2}]},"d":"d"}');
+    expect(JSON.stringify(input)).toBe(before);
+  });
+
+  it("an object without nulls is passed as it is (no copy), one with a null deep inside is copied", () => {
+    const clean = { a: { b: [1, { c: "x" }] } };
+    expect(dropNulls(clean)).toBe(clean);
+    const nested = { a: { b: [1, { c: null }] }, keep: { same: true } };
+    const pruned = dropNulls(nested) as typeof nested;
+    expect(pruned).not.toBe(nested);
+    expect(pruned.keep).toBe(nested.keep);
+    expect(pruned.a.b[1]).toEqual({});
   });
 
   it("a null request does not hide a missing one", () => {

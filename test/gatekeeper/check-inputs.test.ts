@@ -92,6 +92,14 @@ describe("Dockerfiles", () => {
     expect(JSON.parse(fromStdin.stdout).dockerfiles[0].file).toBe("(stdin)");
   });
 
+  test("--workers N checks on N worker threads with the same output; a bad count is a usage error", () => {
+    const one = check(["--format", "json", "--workers", "0", repo]);
+    const two = check(["--format", "json", "--workers", "2", repo]);
+    expect(two).toEqual(one);
+    expect(JSON.parse(one.stdout).summary.objects).toBeGreaterThan(0);
+    for (const bad of ["two", "-1", "1.5", "65", ""]) expect(() => check([`--workers=${bad}`, repo])).toThrow(new RegExp(`--workers ${bad}: must be a whole number from 0`));
+  });
+
   test("--allowed-base-image allows a repository besides the registries, by docker's normalisation", () => {
     const allowed = JSON.parse(check(["--format", "json", "--allowed-base-image", "docker.io/library/node", join(repo, "Dockerfile")]).stdout);
     expect(allowed.dockerfiles[0].findings.map((f: { rule: string }) => f.rule)).not.toContain("DockerfileAllowedRegistry");

@@ -17,12 +17,44 @@ type Json = Record<string, unknown>;
 
 const isMapping = (value: unknown): value is Json => value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** A copy of `value` without mapping entries whose value is null (at any depth). */
+/**
+ * `value` without mapping entries whose value is null (at any depth): a copy of what holds a null, `value`
+ * itself (never changed) where nothing does, so the common case costs a walk and no allocation.
+ */
 export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const pruned = dropNulls(item);
+      if (pruned !== item) out ??= value.slice(0, i);
+      out?.push(pruned);
+    }
+    return out ?? value;
+  }
   if (!isMapping(value)) return value;
+  let out: Json | undefined;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const entry = value[key];
+    if (entry === null) {
+      out ??= copyBefore(value, key);
+      continue;
+    }
+    const pruned = dropNulls(entry);
+    if (pruned !== entry) out ??= copyBefore(value, key);
+    if (out !== undefined) out[key] = pruned;
+  }
+  return out ?? value;
+}
+
+/** The entries of `value` before `stop` (insertion order), as a new mapping. */
+function copyBefore(value: Json, stop: string): Json {
   const out: Json = {};
-  for (const [key, entry] of Object.entries(value)) if (entry !== null) out[key] = dropNulls(entry);
+  for (const key of Object.keys(value)) {
+    if (key === stop) break;
+    out[key] = value[key];
+  }
   return out;
 }
 

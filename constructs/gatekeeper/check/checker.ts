@@ -7,19 +7,25 @@
  *   checker.checkObject(pod)            // → Violation[]
  *   checker.checkPaths(["k8s/"], { namespace: "payments" })  // → CheckReport, or throws CheckInputError
  */
+import { availableParallelism } from "node:os";
 import { relative } from "node:path";
 import { App } from "cdk8s";
 import type { BulwarkConfig } from "../../../config/model";
 import type { Violation } from "../engine/evaluator";
 import { PolicySet } from "../engine/evaluator";
-import { CLUSTER_SCOPED_KINDS } from "../engine/match";
 import type { GatekeeperChartsOptions } from "../index";
 import { addGatekeeperCharts } from "../index";
 import { allowedRegistriesOf } from "../bundle/bundle";
 import type { CheckInputs, DockerfileResult } from "./inputs";
-import { checkDockerfiles, readInputs, uncheckedReason } from "./inputs";
+import { checkDockerfiles } from "./inputs";
+import { checkUnitsParallel } from "./parallel";
+import { checkUnitsHere, planInputs } from "./stream";
 import { admissionView } from "./admission";
-import type { InputObject, InputProblem } from "./manifests";
+import type { CheckResult, RunContext } from "./results";
+import { checkPrepared, namespaceEntryOf, prepareObject, summarize } from "./results";
+
+export type { CheckResult } from "./results";
+import type { InputObject } from "./manifests";
 import { CheckInputError } from "./manifests";
 
 export type { Violation } from "../engine/evaluator";
@@ -27,23 +33,6 @@ export type { Violation } from "../engine/evaluator";
 /** Options of {@link createChecker}. */
 export interface CheckerOptions extends GatekeeperChartsOptions {
   readonly config: BulwarkConfig;
-}
-
-/** One object's outcome. */
-export interface CheckResult {
-  readonly file: string;
-  /** 1-based index of the YAML document (or JSON file = 1) the object came from. */
-  readonly document: number;
-  /** 1-based line where the document starts. */
-  readonly line: number;
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** Effective namespace; null for cluster-scoped objects. */
-  readonly namespace: string | null;
-  readonly name: string;
-  readonly violations: readonly Violation[];
-  /** Why the object's containers were not checked (a pod template no ExpansionTemplate covers). */
-  readonly unchecked?: string;
 }
 
 /** The outcome of a run. */
@@ -71,6 +60,21 @@ export interface CheckRunOptions {
   readonly baseDir?: string;
   /** Base images allowed in Dockerfiles besides the allowed registries (see DockerfileRuleOptions). @default [] */
   readonly allowedBaseImages?: readonly string[];
+  /**
+   * Worker threads that read and check the documents (results and their order are the same as on one
+   * thread); 0 or 1 checks on this thread.
+   * @default one per available core when the input has at least {@link PARALLEL_MIN_DOCUMENTS} documents, else 0
+   */
+  readonly workers?: number;
+}
+
+/** Below this many documents, starting workers (each compiles the policies) costs more than it saves. */
+export const PARALLEL_MIN_DOCUMENTS = 20000;
+
+/** Worker threads for a run of `documents` documents (see {@link CheckRunOptions.workers}). */
+export function workerCount(workers: number | undefined, documents: number): number {
+  if (workers !== undefined) return workers;
+  return documents >= PARALLEL_MIN_DOCUMENTS ? availableParallelism() : 0;
 }
 
 /** A compiled checker for one stack, bundle and PSS version. CEL is compiled once, at creation. */
@@ -111,63 +115,45 @@ export function createCheckerFromObjects(gatekeeperObjects: readonly Record<stri
     checkObject: (object, namespaceLabels) => policySet.evaluate(admissionView(object), { namespaceLabels }),
     checkObjects(objects, opts = {}, dockerfiles = []) {
       const defaultNamespace = opts.namespace ?? "default";
-      const prepared = objects.map((input) => {
-        const object = admissionView(input.object);
-        const meta = (object.metadata ?? {}) as Record<string, unknown>;
-        const clusterScoped = CLUSTER_SCOPED_KINDS.has(String(object.kind));
-        const namespace = clusterScoped ? null : typeof meta.namespace === "string" && meta.namespace ? meta.namespace : defaultNamespace;
-        const effective = clusterScoped || meta.namespace === namespace ? object : { ...object, metadata: { ...meta, namespace } };
-        return { input, object: effective, namespace };
-      });
+      const prepared = objects.map((input) => prepareObject(input.object, defaultNamespace));
       const namespaceLabels = new Map<string, Record<string, string>>();
       for (const { object } of prepared) {
-        if (object.kind === "Namespace" && object.apiVersion === "v1") {
-          const meta = (object.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
-          if (meta.name) namespaceLabels.set(meta.name, meta.labels ?? {});
-        }
+        const entry = namespaceEntryOf(object);
+        if (entry) namespaceLabels.set(...entry);
       }
-      const summary = { objects: 0, deny: 0, warn: 0, dryrun: 0, unchecked: 0, dockerfiles: dockerfiles.length };
-      for (const d of dockerfiles) summary.deny += d.findings.length;
-      const results = prepared.map(({ input, object, namespace }) => {
-        const violations = policySet.evaluate(object, { namespaceLabels });
-        const unchecked = uncheckedReason(object, policySet.expansions);
-        summary.objects++;
-        if (unchecked) summary.unchecked++;
-        for (const v of violations) summary[v.enforcementAction]++;
-        const meta = (object.metadata ?? {}) as Record<string, unknown>;
-        return {
-          file: opts.baseDir ? relative(opts.baseDir, input.file) : input.file,
-          document: input.document,
-          line: input.line,
-          apiVersion: String(object.apiVersion),
-          kind: String(object.kind),
-          namespace,
-          name: String(meta.name ?? meta.generateName ?? ""),
-          violations,
-          ...(unchecked ? { unchecked } : {}),
-        };
-      });
-      const relativeDockerfiles = dockerfiles.map((d) => (opts.baseDir ? { ...d, file: relative(opts.baseDir, d.file) } : d));
-      return { results, dockerfiles: relativeDockerfiles, summary };
+      const context: RunContext = { defaultNamespace, namespaceLabels, baseDir: opts.baseDir };
+      const results = objects.map((input, i) => checkPrepared(policySet, input, prepared[i], context));
+      return report(results, dockerfiles, opts);
     },
     checkPaths(paths, opts = {}) {
       return checker.checkInputs({ paths }, opts);
     },
     checkInputs(inputs, opts = {}, stdin) {
-      const problems: InputProblem[] = [];
-      const { objects, dockerfiles } = readInputs(inputs, problems, stdin);
+      const defaultNamespace = opts.namespace ?? "default";
+      const plan = planInputs(inputs, defaultNamespace, stdin);
+      const context: RunContext = { defaultNamespace, namespaceLabels: plan.namespaceLabels, baseDir: opts.baseDir };
+      const workers = workerCount(opts.workers, plan.documents);
+      const perUnit = workers > 1 ? checkUnitsParallel(gatekeeperObjects, policySet, plan.units, context, workers) : checkUnitsHere(policySet, plan.units, context);
+      const results = perUnit.flat();
+      const problems = [...plan.problems, ...plan.units.flatMap((unit) => unit.problems)];
       if (inputs.paths.length === 0 && (inputs.dockerfiles ?? []).length === 0) {
         problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
-      } else if (problems.length === 0 && objects.length === 0 && dockerfiles.length === 0) {
+      } else if (problems.length === 0 && results.length === 0 && plan.dockerfiles.length === 0) {
         // An empty folder, a wrong glob or comment-only files would otherwise pass as "no violation".
         problems.push({ file: inputs.paths.join(" "), message: "no Kubernetes objects found (.yaml, .yml and .json files with apiVersion and kind); name the manifests to check" });
       }
-      const results = checkDockerfiles(dockerfiles, { allowedRegistries, allowedBaseImages: opts.allowedBaseImages }, problems);
+      const dockerfileResults = checkDockerfiles(plan.dockerfiles, { allowedRegistries, allowedBaseImages: opts.allowedBaseImages }, problems);
       if (problems.length > 0) throw new CheckInputError(problems);
-      return checker.checkObjects(objects, opts, results);
+      return report(results, dockerfileResults, opts);
     },
   };
   return checker;
+}
+
+/** A report of results in input order, with paths relative to the base folder when one is given. */
+function report(results: readonly CheckResult[], dockerfiles: readonly DockerfileResult[], opts: CheckRunOptions): CheckReport {
+  const relativeDockerfiles = dockerfiles.map((d) => (opts.baseDir ? { ...d, file: relative(opts.baseDir, d.file) } : d));
+  return { results, dockerfiles: relativeDockerfiles, summary: summarize(results, dockerfiles) };
 }
 
 /** Exit code of a report: 1 when any deny-level violation or Dockerfile finding (or, if asked, an unchecked object), else 0. */

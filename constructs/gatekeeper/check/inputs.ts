@@ -4,12 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import type { DockerfileFinding, DockerfileRuleOptions } from "../../dockerfile";
-import { DockerfileSyntaxError, checkDockerfileText, isDockerfileName } from "../../dockerfile";
+import { DockerfileSyntaxError, checkDockerfileText } from "../../dockerfile";
 import type { ExpansionTemplateObject } from "../engine/expansion";
 import { expandObject } from "../engine/expansion";
-import type { InputObject, InputProblem } from "./manifests";
-import { decodableObjects } from "./kubernetes-types";
-import { collectFiles, readManifestFile, readYamlExact } from "./manifests";
+import type { InputProblem } from "./manifests";
 
 /** The path that means standard input. */
 export const STDIN = "-";
@@ -34,45 +32,6 @@ export interface CheckInputs {
 /** Reads standard input once (it cannot be read twice); `read` is replaceable for tests. */
 export function readStdin(read: () => string = () => readFileSync(0, "utf8")): string {
   return read();
-}
-
-/** Reads every input: manifests (objects) and Dockerfiles (their text), collecting problems. */
-export function readInputs(
-  inputs: CheckInputs,
-  problems: InputProblem[],
-  stdin: () => string = readStdin,
-): { objects: InputObject[]; dockerfiles: { file: string; text: string }[] } {
-  const objects: InputObject[] = [];
-  const dockerfiles: { file: string; text: string }[] = [];
-  const readText = (file: string): string | undefined => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (error) {
-      problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-      return undefined;
-    }
-  };
-  const explicitDockerfiles = inputs.dockerfiles ?? [];
-  if ([...inputs.paths, ...explicitDockerfiles].filter((p) => p === STDIN).length > 1) {
-    problems.push({ file: "(arguments)", message: "standard input (-) can be read only once; name it once" });
-    return { objects, dockerfiles };
-  }
-  for (const file of explicitDockerfiles) {
-    const text = file === STDIN ? stdin() : readText(file);
-    if (text !== undefined) dockerfiles.push({ file: file === STDIN ? "(stdin)" : file, text });
-  }
-  const files = collectFiles(inputs.paths.filter((p) => p !== STDIN), problems);
-  for (const file of files) {
-    if (isDockerfileName(file)) {
-      const text = readText(file);
-      if (text !== undefined) dockerfiles.push({ file, text });
-    } else {
-      objects.push(...readManifestFile(file, problems));
-    }
-  }
-  if (inputs.paths.includes(STDIN)) readYamlExact("(stdin)", stdin(), objects, problems);
-  // Read as kubectl reads, then decoded as the API server decodes: a value of the wrong type is bad input.
-  return { objects: decodableObjects(objects, problems), dockerfiles };
 }
 
 /** Checks each Dockerfile; a file docker could not build is a problem. */

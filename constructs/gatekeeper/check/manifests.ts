@@ -4,10 +4,12 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { loadAll } from "js-yaml";
 import type { Document } from "yaml";
 import { LineCounter, isMap, parseAllDocuments } from "yaml";
-import { KUBECTL_JS_YAML_SCHEMA, kubectlYamlTags } from "./yaml-1.1";
+import { kubectlYamlTags } from "./yaml-1.1";
+import { readYamlFast } from "./documents";
+
+export { documentStartLines, readYamlFast } from "./documents";
 import { isDockerfileName } from "../../dockerfile";
 
 /** One problem with the input: file, line, what is wrong. */
@@ -169,7 +171,7 @@ type ItemLine = (index: number) => number | undefined;
  * whose `items` is an array is a list, whatever its kind (List, PodList, DeploymentList...); a list inside a
  * list is refused, as kubectl refuses it.
  */
-function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
+export function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
   if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
   if (typeof value !== "object" || Array.isArray(value)) {
     problems.push({ file, line, message: `document ${document} is not a Kubernetes object (a mapping with apiVersion and kind)` });
@@ -223,8 +225,18 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
     problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     return [];
   }
+  return readManifestText(file, text, problems);
+}
+
+/** True when `file` is read as JSON (by its extension), else as YAML. */
+export function isJsonFile(file: string): boolean {
+  return extname(file).toLowerCase() === ".json";
+}
+
+/** Every object of one file's text (see {@link readManifestFile}). */
+export function readManifestText(file: string, text: string, problems: InputProblem[]): InputObject[] {
   const out: InputObject[] = [];
-  if (extname(file).toLowerCase() === ".json") {
+  if (isJsonFile(file)) {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -247,81 +259,8 @@ export function readManifestFile(file: string, problems: InputProblem[]): InputO
   return out;
 }
 
-function hasItems(value: unknown): boolean {
+export function hasItems(value: unknown): boolean {
   return value !== null && typeof value === "object" && "items" in value;
-}
-
-/**
- * Start line of each YAML document, by YAML's own rule that `---` and `...` at column 0 are document
- * markers (never content). A document is counted when `---` opens it or when content precedes any marker.
- */
-export function documentStartLines(text: string): number[] {
-  const starts: number[] = [];
-  let open = false; // a document is open and counted
-  let hasContent = false;
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "");
-    if (/^---(\s|$)/.test(line)) {
-      const rest = line.slice(3).trim();
-      starts.push(i + 1);
-      open = true;
-      hasContent = rest !== "" && !rest.startsWith("#");
-      return;
-    }
-    if (/^\.\.\.(\s|$)/.test(line)) {
-      open = false;
-      return;
-    }
-    const content = line.trim() !== "" && !line.trimStart().startsWith("#") && !(line.startsWith("%") && !open);
-    if (!content) return;
-    if (!open) {
-      starts.push(i + 1);
-      open = true;
-      hasContent = true;
-    } else if (!hasContent) {
-      starts[starts.length - 1] = i + 1;
-      hasContent = true;
-    }
-  });
-  return starts;
-}
-
-/**
- * The fast path: js-yaml with kubectl's scalar rules ({@link KUBECTL_JS_YAML_SCHEMA}; duplicate keys are
- * errors), about ten times faster than the exact parser. Returns undefined (use the exact path) on any
- * error, when the document count does not match the markers, and for what only the exact path handles
- * (directives, lists whose items need their own lines, aliases that expand to more nodes than the text
- * could hold without them: an alias bomb), so problems are always reported by the exact parser with file,
- * line and column.
- */
-export function readYamlFast(file: string, text: string): { document: number; line: number; value: unknown }[] | undefined {
-  if (/^%/m.test(text)) return undefined;
-  let values: unknown[];
-  try {
-    values = loadAll(text, undefined, { schema: KUBECTL_JS_YAML_SCHEMA, filename: file });
-  } catch {
-    return undefined;
-  }
-  const starts = documentStartLines(text);
-  if (starts.length !== values.length || values.some(hasItems)) return undefined;
-  // js-yaml shares aliased nodes; walking them later expands them. Without aliases every node takes at
-  // least one character of the text, so more nodes than characters means expansion: let the exact path
-  // (with its alias limit) decide.
-  if (!withinNodeBudget(values, 2 * text.length + 16)) return undefined;
-  return values.map((value, i) => ({ document: i + 1, line: starts[i], value }));
-}
-
-/** True when walking `value` (shared nodes counted each time they are reached) visits at most `budget` nodes. */
-function withinNodeBudget(value: unknown, budget: number): boolean {
-  let left = budget;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (--left < 0) return false;
-    if (node !== null && typeof node === "object") for (const child of Object.values(node)) stack.push(child);
-  }
-  return true;
 }
 
 /** Anchors and aliases a document may use: enough for any real manifest, far too few for an alias bomb. */

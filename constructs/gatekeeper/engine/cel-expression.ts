@@ -38,6 +38,26 @@ export interface CompiledExpression {
 /** The outcome of one expression: its value, or why it could not be evaluated. */
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
+/**
+ * Values of a template's per-constraint variables (those that read `params` and nothing of the object), one
+ * memo per constraint, so a constraint's own values are computed once for all objects. Both engines keep one
+ * (their values differ in kind). A constraint that is not an object (no identity to key on) gets a fresh memo.
+ */
+export class ConstraintMemos {
+  private readonly byConstraint = new WeakMap<object, Map<string, Outcome>>();
+
+  /** The memo of `constraint`. */
+  of(constraint: CelInput): Map<string, Outcome> {
+    if (constraint === null || typeof constraint !== "object") return new Map();
+    let memo = this.byConstraint.get(constraint);
+    if (!memo) {
+      memo = new Map();
+      this.byConstraint.set(constraint, memo);
+    }
+    return memo;
+  }
+}
+
 
 /** What a parsed expression reads: its identifiers, and the `X` of each `variables.X` selection. */
 interface NamesUsed {

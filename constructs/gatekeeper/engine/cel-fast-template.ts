@@ -5,9 +5,9 @@
  * engine's domain), the whole evaluation is handed to the reference template, so messages about errors are
  * exactly the reference's.
  */
-import type { CelInput } from "@bufbuild/cel";
 import type { CelTemplate, CompiledTemplate, CompiledValidation, CompiledVariable, EvaluationInput, ObjectMemo } from "./cel";
 import type { CompiledExpression, Outcome } from "./cel-expression";
+import { ConstraintMemos } from "./cel-expression";
 import type { FastBindings, FastProgram } from "./cel-fast";
 import { FastRefusal, asFault, compileFast } from "./cel-fast";
 import type { FastValue } from "./cel-fast-values";
@@ -91,7 +91,7 @@ export class ClosureTemplate implements CompiledTemplate {
   readonly name: string;
   readonly kind: string;
   /** Values of per-constraint variables, by constraint (the `params` binding). */
-  private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
+  private readonly constraintMemos = new ConstraintMemos();
 
   constructor(
     readonly reference: CelTemplate,
@@ -108,7 +108,7 @@ export class ClosureTemplate implements CompiledTemplate {
   /** The messages from the closure engine alone, or undefined when this evaluation belongs to the reference. */
   evaluateClosures(input: EvaluationInput): string[] | undefined {
     try {
-      const run = new ClosureRun(this.parts.variables, input, this.constraintMemo(input.constraint));
+      const run = new ClosureRun(this.parts.variables, input, this.constraintMemos.of(input.constraint));
       for (const condition of this.parts.conditions) {
         const value = run.expression(condition);
         if (value === false) return [];
@@ -133,15 +133,6 @@ export class ClosureTemplate implements CompiledTemplate {
     }
   }
 
-  private constraintMemo(constraint: CelInput): Map<string, Outcome> {
-    if (constraint === null || typeof constraint !== "object") return new Map();
-    let memo = this.perConstraint.get(constraint);
-    if (!memo) {
-      memo = new Map();
-      this.perConstraint.set(constraint, memo);
-    }
-    return memo;
-  }
 }
 
 /** One evaluation of one template on one object under one constraint, on the closure engine. */

@@ -38,7 +38,7 @@ import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
 import { celInputOf } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
-import { TemplateCompileError, compileExpression, errorText } from "./cel-expression";
+import { ConstraintMemos, TemplateCompileError, compileExpression, errorText } from "./cel-expression";
 import { FastRefusal } from "./cel-fast";
 import { compileClosureTemplate } from "./cel-fast-template";
 
@@ -265,7 +265,7 @@ export class CelTemplate implements CompiledTemplate {
   readonly engine = "reference";
   refusal?: string;
   /** Values of per-constraint variables, by constraint (the `params` binding). */
-  private readonly perConstraint = new WeakMap<object, Map<string, Outcome>>();
+  private readonly constraintMemos = new ConstraintMemos();
 
   constructor(
     readonly name: string,
@@ -282,7 +282,7 @@ export class CelTemplate implements CompiledTemplate {
   }
 
   evaluate(input: EvaluationInput): string[] {
-    const run = new TemplateRun(this.variables, input, this.constraintMemo(input.constraint));
+    const run = new TemplateRun(this.variables, input, this.constraintMemos.of(input.constraint));
     for (const condition of this.matchConditions) {
       const result = run.expression(condition);
       if (!result.ok) return [`${this.name}: ${condition.field} could not be evaluated (fails closed): ${result.error}`];
@@ -310,15 +310,6 @@ export class CelTemplate implements CompiledTemplate {
     return messages;
   }
 
-  private constraintMemo(constraint: CelInput): Map<string, Outcome> {
-    if (constraint === null || typeof constraint !== "object") return new Map();
-    let memo = this.perConstraint.get(constraint);
-    if (!memo) {
-      memo = new Map();
-      this.perConstraint.set(constraint, memo);
-    }
-    return memo;
-  }
 }
 
 /** One evaluation of one template on one object under one constraint. */
