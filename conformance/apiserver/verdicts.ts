@@ -58,6 +58,10 @@ export async function vapProblems(client: KubeClient, templates: readonly SynthD
     const vap = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/gatekeeper-${name}`);
     if (vap.status !== 200) {
       problems.push(`${name}: no ValidatingAdmissionPolicy (${vapStatus ? `state ${vapStatus.state ?? "?"}${vapStatus.warning ? `: ${vapStatus.warning}` : ""}` : "no vapGenerationStatus"}${errors.length ? `; errors: ${errors.join("; ")}` : ""})`);
+    } else {
+      // The generated policy must fail closed (lib/gatekeeper/release.ts defaultK8sNativeValidationFailurePolicy).
+      const failurePolicy = (vap.body.spec as { failurePolicy?: string } | undefined)?.failurePolicy;
+      if (failurePolicy !== "Fail") problems.push(`${name}: ValidatingAdmissionPolicy failurePolicy ${String(failurePolicy)}, not Fail`);
     }
   }
   for (const constraint of constraints) {

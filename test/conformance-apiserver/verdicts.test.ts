@@ -115,7 +115,7 @@ describe("inputs of the apiserver-dry-run judge", () => {
     expect(flags).toEqual(expect.arrayContaining([
       "--host=127.0.0.1", "--port=1", "--health-addr=127.0.0.1:2", "--disable-cert-rotation=true", "--metrics-backend=opentelemetry",
       "--enable-k8s-native-validation=true", "--default-create-vap-for-templates=true", "--default-create-vap-binding-for-constraints=true",
-      "--exempt-namespace=kube-system",
+      "--default-k8s-native-validation-failure-policy=Fail", "--exempt-namespace=kube-system",
     ]));
     expect(flags).not.toContain("--operation=mutation-webhook");
   });
