@@ -70,15 +70,16 @@ export const ADDON_NAMES = {
   ebsCsiDriver: "aws-ebs-csi-driver",
 } as const;
 export type AddonKey = keyof typeof ADDON_NAMES;
-export type AddonVersions = Readonly<Record<AddonKey, string>>;
+/** Resolved add-on versions; an absent add-on is created unpinned (EKS installs its default at create). */
+export type AddonVersions = Readonly<Partial<Record<AddonKey, string>>>;
 
 /** The pinned add-on versions of each Kubernetes version: the sourced ones of the versions table. */
-export const PINNED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, Partial<AddonVersions>>> = Object.fromEntries(
+export const PINNED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, AddonVersions>> = Object.fromEntries(
   SUPPORTED_KUBERNETES_VERSIONS.map((version) => [
     version,
     Object.fromEntries(Object.entries(KUBERNETES_VERSIONS[version].addons).map(([key, pin]) => [key, pin.version])),
   ]),
-) as Record<KubernetesVersion, Partial<AddonVersions>>;
+) as Record<KubernetesVersion, AddonVersions>;
 
 /** EKS add-on versions look like `v1.19.5-eksbuild.3`. */
 export const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
@@ -339,37 +340,33 @@ export const clusterSchema = strictObject({
       message: "keeps the cluster in Amazon EKS extended support, charged per cluster hour; set acceptExtendedSupportCharges: true to accept that, or use STANDARD",
     });
   }
-  // Only explicit pins are checked here: a version without maintained pins stays loadable for the offline
-  // commands (synth, check); the cluster component refuses to build it until all five are pinned.
   if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly unknown[]).includes(cluster.kubernetesVersion) || !cluster.addonVersions) return;
-  const problem = addonPinProblem(cluster.kubernetesVersion, cluster.addonVersions, { requireAll: false });
-  if (problem) ctx.addIssue({ code: "custom", path: ["addonVersions", ...(problem.key ? [problem.key] : [])], input: problem.value, message: problem.message });
+  const problem = addonPinProblem(cluster.kubernetesVersion, cluster.addonVersions);
+  if (problem) ctx.addIssue({ code: "custom", path: ["addonVersions", problem.key], input: problem.value, message: problem.message });
 });
 
-/**
- * Why the add-on pins for `version` are incomplete or inconsistent, or undefined. kube-proxy must match the
- * cluster's minor version; an add-on without a sourced version in the versions table must be pinned.
- */
-export function addonPinProblem(
-  version: string,
-  pins: Partial<Record<AddonKey, string>>,
-  options: { readonly requireAll: boolean } = { requireAll: true },
-): { key?: AddonKey; value: unknown; message: string } | undefined {
-  const defaults: Partial<AddonVersions> | undefined = PINNED_ADDON_VERSIONS[version as KubernetesVersion];
-  if (options.requireAll) {
-    const missing = (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => pins[key] === undefined && defaults?.[key] === undefined);
-    if (missing.length > 0) {
-      return {
-        value: pins,
-        message: `must pin ${missing.join(", ")}: the versions table (config/kubernetes-versions.ts) has no sourced version of ${missing.length === 1 ? "it" : "them"} for Kubernetes ${version} (list them with aws eks describe-addon-versions --kubernetes-version ${version})`,
-      };
-    }
-  }
-  const kubeProxy = pins.kubeProxy ?? defaults?.kubeProxy;
+/** Why an explicit add-on pin does not fit Kubernetes `version`, or undefined: kube-proxy must match the minor version. */
+export function addonPinProblem(version: string, pins: Partial<Record<AddonKey, string>>): { key: AddonKey; value: unknown; message: string } | undefined {
+  const kubeProxy = pins.kubeProxy ?? PINNED_ADDON_VERSIONS[version as KubernetesVersion]?.kubeProxy;
   if (kubeProxy !== undefined && !kubeProxy.startsWith(`v${version}.`)) {
     return { key: "kubeProxy", value: kubeProxy, message: `must match the cluster's Kubernetes version ${version} (v${version}.x-eksbuild.N)` };
   }
   return undefined;
+}
+
+/**
+ * The add-ons of `version` with neither an explicit pin nor a sourced version in the versions table: they are
+ * created without a version, so EKS installs its default for that Kubernetes version at create.
+ */
+export function unpinnedAddons(version: KubernetesVersion, pins: Partial<Record<AddonKey, string>> = {}): AddonKey[] {
+  return (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => pins[key] === undefined && PINNED_ADDON_VERSIONS[version][key] === undefined);
+}
+
+/** What `plan` says about add-ons created unpinned, or undefined when all five are pinned. */
+export function unpinnedAddonsNotice(version: KubernetesVersion, pins: Partial<Record<AddonKey, string>> = {}): string | undefined {
+  const unpinned = unpinnedAddons(version, pins);
+  if (unpinned.length === 0) return undefined;
+  return `Kubernetes ${version}: ${unpinned.map((key) => ADDON_NAMES[key]).join(", ")} unpinned: EKS default at create (the versions table, config/kubernetes-versions.ts, has no sourced version; pin with bulwark:cluster.addonVersions.${unpinned.join("/")}, listed by aws eks describe-addon-versions --kubernetes-version ${version})`;
 }
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;

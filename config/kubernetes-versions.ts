@@ -4,11 +4,15 @@
  * (`undefined`) and says so, never guessed. Dates are UTC days (EKS bills extended support from the start
  * of the end-of-standard-support day, UTC: AWS, "Amazon EKS Kubernetes release calendar").
  *
- * Not in the table, because no source was found: the EKS add-on versions of aws-ebs-csi-driver and
- * eks-pod-identity-agent per Kubernetes version (AWS publishes no such table; it points to
- * `aws eks describe-addon-versions`), and a per-Kubernetes-version compatibility table of the Gatekeeper
- * chart (Gatekeeper's docs publish none; the one chart pin is GATEKEEPER_CHART in lib/gatekeeper/release.ts).
- * Kubernetes 1.37 is not accepted: no Amazon EKS release of it was found.
+ * An add-on with no sourced version for a Kubernetes version is created without `addonVersion`: EKS installs
+ * its default version for that Kubernetes version at create, and `plan` and the report say so ("unpinned:
+ * EKS default at create"); `bulwark:cluster.addonVersions` pins it. AWS publishes no per-Kubernetes-version
+ * table of aws-ebs-csi-driver or eks-pod-identity-agent (it points to `aws eks describe-addon-versions`), so
+ * those pins come from public infrastructure code that pins them for one Kubernetes version, cited by
+ * repository, path and commit. Not in the table, because no source was found: a per-Kubernetes-version
+ * compatibility table of the Gatekeeper chart (Gatekeeper's docs publish none; the one chart pin is
+ * GATEKEEPER_CHART in lib/gatekeeper/release.ts). Kubernetes 1.37 is not accepted: no Amazon EKS release of
+ * it was found.
  */
 import type { AddonKey } from "./cluster";
 
@@ -29,10 +33,15 @@ const SOURCES = {
   coredns: "https://docs.amazonaws.cn/en_us/eks/latest/userguide/managing-coredns.md",
   /** The same CoreDNS table, an earlier revision (1.33; the later revision's 1.33 row was cut off in the copy found). */
   corednsEarlier: "https://docs.amazonaws.cn/zh_cn/eks/latest/userguide/managing-coredns.md",
-  /** AWS, "Assign IPs to Pods with the Amazon VPC CNI", Amazon VPC CNI versions table (1.33). */
-  vpcCni: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/pod-networking.html",
-  /** Pins carried over from Bulwark's earlier maintained list; their source was not recorded. */
-  carriedOver: "carried over from PINNED_ADDON_VERSIONS before the versions table; source not recorded",
+  /**
+   * Public Terraform that pins all five add-ons for EKS 1.33 (a staging cluster upgraded 1.32 -> 1.33 -> 1.34
+   * on 2026-04-10, one commit per minor version).
+   */
+  piksel133: "github.com/piksel-ina/piksel-infra staging/main.tf @ 17930e4dc9a52c0bb953865b6c3ab6d99b0cacec (eks-version \"1.33\")",
+  /** The same cluster's next commit, on EKS 1.34. */
+  piksel134: "github.com/piksel-ina/piksel-infra staging/main.tf @ bc616c7bdb53b9da274cb3620363075b4b3167ca (eks-version \"1.34\")",
+  /** Public Terraform that pins all five add-ons for an EKS 1.36 production cluster. */
+  piksel136: "github.com/piksel-ina/terraform-iac production/main.tf @ 302376a378c587e34e1b8c0402019d2390e1896d (eks_version \"1.36\")",
 } as const;
 
 /** A pinned EKS add-on version and where it comes from. */
@@ -53,7 +62,10 @@ export interface KubernetesVersionRow {
   readonly endOfExtendedSupport: string;
   /** Where the lifecycle dates come from. */
   readonly lifecycleSource: string;
-  /** Pinned add-on versions; an add-on absent here has no sourced version and must be pinned in the stack. */
+  /**
+   * Pinned add-on versions; an add-on absent here has no sourced version: it is created without a version (EKS
+   * installs its default at create) unless the stack pins it.
+   */
   readonly addons: Readonly<Partial<Record<AddonKey, AddonPin>>>;
 }
 
@@ -66,11 +78,12 @@ export const KUBERNETES_VERSIONS = {
     endOfExtendedSupport: "2027-07-29",
     lifecycleSource: SOURCES.eksCalendar,
     addons: {
-      vpcCni: { version: "v1.20.1-eksbuild.3", source: SOURCES.vpcCni },
+      // Not the AWS table's v1.20.1-eksbuild.3 for 1.33: ClusterNetworkPolicy needs the VPC CNI >= 1.21.1.
+      vpcCni: { version: "v1.21.1-eksbuild.7", source: SOURCES.piksel133 },
       coredns: { version: "v1.13.2-eksbuild.4", source: SOURCES.corednsEarlier },
       kubeProxy: { version: "v1.33.10-eksbuild.13", source: SOURCES.kubeProxy },
-      podIdentityAgent: { version: "v1.3.8-eksbuild.2", source: SOURCES.carriedOver },
-      ebsCsiDriver: { version: "v1.46.0-eksbuild.1", source: SOURCES.carriedOver },
+      podIdentityAgent: { version: "v1.3.10-eksbuild.2", source: SOURCES.piksel133 },
+      ebsCsiDriver: { version: "v1.57.1-eksbuild.1", source: SOURCES.piksel133 },
     },
   },
   "1.34": {
@@ -79,10 +92,12 @@ export const KUBERNETES_VERSIONS = {
     endOfStandardSupport: "2026-12-02",
     endOfExtendedSupport: "2027-12-02",
     lifecycleSource: SOURCES.eksCalendar,
-    // vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver: no sourced version found for 1.34.
     addons: {
+      vpcCni: { version: "v1.21.1-eksbuild.7", source: SOURCES.piksel134 },
       coredns: { version: "v1.13.2-eksbuild.7", source: SOURCES.coredns },
       kubeProxy: { version: "v1.34.6-eksbuild.13", source: SOURCES.kubeProxy },
+      podIdentityAgent: { version: "v1.3.10-eksbuild.2", source: SOURCES.piksel134 },
+      ebsCsiDriver: { version: "v1.57.1-eksbuild.1", source: SOURCES.piksel134 },
     },
   },
   "1.35": {
@@ -91,7 +106,8 @@ export const KUBERNETES_VERSIONS = {
     endOfStandardSupport: "2027-03-27",
     endOfExtendedSupport: "2028-03-27",
     lifecycleSource: SOURCES.endOfLife,
-    // vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver: no sourced version found for 1.35.
+    // vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver: no citable source found for 1.35 (pins seen in
+    // public code whose repository could not be identified are not used); unpinned: EKS default at create.
     addons: {
       coredns: { version: "v1.14.2-eksbuild.4", source: SOURCES.coredns },
       kubeProxy: { version: "v1.35.3-eksbuild.13", source: SOURCES.kubeProxy },
@@ -105,9 +121,12 @@ export const KUBERNETES_VERSIONS = {
     // standard support, SOURCES.eksCalendar) applied to 2027-08-02.
     endOfExtendedSupport: "2028-08-02",
     lifecycleSource: `${SOURCES.k136OnEks}; upstream ${SOURCES.k136Upstream}`,
-    // coredns, vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver: no sourced version found for 1.36.
     addons: {
+      vpcCni: { version: "v1.22.3-eksbuild.1", source: SOURCES.piksel136 },
+      coredns: { version: "v1.14.3-eksbuild.3", source: SOURCES.piksel136 },
       kubeProxy: { version: "v1.36.0-eksbuild.14", source: SOURCES.kubeProxy },
+      podIdentityAgent: { version: "v1.3.10-eksbuild.3", source: SOURCES.piksel136 },
+      ebsCsiDriver: { version: "v1.63.1-eksbuild.1", source: SOURCES.piksel136 },
     },
   },
 } as const satisfies Readonly<Record<string, KubernetesVersionRow>>;

@@ -1,6 +1,6 @@
 /**
  * `npm run conformance`: builds (or reuses) the pinned real engines with conformance/tools.sh, runs every
- * judge, writes `dist/conformance.json` and ends with `N passed, M failed`. Exit 2 without Go >= 1.25
+ * judge, writes `dist/conformance.json` and ends with `N passed, M failed`. Exit 2 without Go >= 1.26
  * (tools.sh says so), 1 when any case failed, else 0.
  */
 import { spawnSync } from "node:child_process";

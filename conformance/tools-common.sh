@@ -6,10 +6,10 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 
-# Exit 2 unless Go >= 1.25 is on PATH (Gatekeeper 3.21's go.mod says go 1.25).
+# Exit 2 unless Go >= 1.26 is on PATH (the go.mod of Gatekeeper 3.23 and of Kubernetes 1.36 say go 1.26).
 require_go() {
   if ! command -v go >/dev/null 2>&1; then
-    echo "conformance: needs Go >= 1.25 (go not found on PATH)" >&2
+    echo "conformance: needs Go >= 1.26 (go not found on PATH)" >&2
     exit 2
   fi
   local v major minor
@@ -17,8 +17,8 @@ require_go() {
   v="${v#go}"
   major="${v%%.*}"
   minor="${v#*.}"; minor="${minor%%.*}"
-  if ! [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || (( major < 1 || (major == 1 && minor < 25) )); then
-    echo "conformance: needs Go >= 1.25 (found go$v)" >&2
+  if ! [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || (( major < 1 || (major == 1 && minor < 26) )); then
+    echo "conformance: needs Go >= 1.26 (found go$v)" >&2
     exit 2
   fi
 }

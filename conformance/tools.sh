@@ -5,7 +5,7 @@
 # outside the tracked tree, and are reused when present.
 #
 # Prints "<tool>=<path>" for each tool on stdout (read by conformance/run.ts); progress goes to stderr.
-# Exit 2 without Go >= 1.25 (Gatekeeper 3.21's go.mod says go 1.25).
+# Exit 2 without Go >= 1.26 (Gatekeeper 3.23's go.mod says go 1.26).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,11 +14,10 @@ source "$here/versions.env"
 # shellcheck source=./tools-common.sh
 source "$here/tools-common.sh"
 
-# The proxy's checksum database answers 404 for gatekeeper/v3@v3.21.1 and for the frameworks/constraint
-# pseudo-version it requires (2026-12-02), so `go install …@v3.21.1` cannot verify them there. Instead:
-# the Gatekeeper module zip's h1: hash is pinned in versions.env and checked here, and gator is built from a
-# wrapper module whose go.sum is Gatekeeper's own (every dependency verified against the hashes Gatekeeper
-# committed; the checksum database is asked only for what that go.sum lacks).
+# The Gatekeeper module zip's h1: hash is pinned in versions.env and checked here (the proxy's checksum
+# database had no entry for v3.21.1, the pin before; for v3.23.1 it has one, 2026-12-02, and the pin stays as a
+# second check), and gator is built from a wrapper module whose go.sum is Gatekeeper's own (every dependency
+# verified against the hashes Gatekeeper committed; the checksum database is asked only for what that go.sum lacks).
 export GONOSUMDB=github.com/open-policy-agent/gatekeeper
 gatekeeper_module_dir() {
   local info sum dir gomod
@@ -48,8 +47,9 @@ build_gator() {
   { read -r module; read -r gomodsum; } < <(gatekeeper_module_dir)
   [[ -n "$module" && -n "$gomodsum" ]] || exit 1
   mkdir -p "$dir/wrapper" "$dir/bin"
-  printf 'module bulwark.local/gator\n\ngo 1.25.0\n\nrequire github.com/open-policy-agent/gatekeeper/v3 %s\n' \
-    "$GATEKEEPER_VERSION" >"$dir/wrapper/go.mod"
+  # The wrapper's go line is Gatekeeper's own, so the build needs no newer toolchain than Gatekeeper does.
+  printf 'module bulwark.local/gator\n\ngo %s\n\nrequire github.com/open-policy-agent/gatekeeper/v3 %s\n' \
+    "$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$module/go.mod")" "$GATEKEEPER_VERSION" >"$dir/wrapper/go.mod"
   { cat "$module/go.sum"
     echo "github.com/open-policy-agent/gatekeeper/v3 $GATEKEEPER_VERSION $GATEKEEPER_MODULE_SUM"
     echo "github.com/open-policy-agent/gatekeeper/v3 $GATEKEEPER_VERSION/go.mod $gomodsum"; } >"$dir/wrapper/go.sum"

@@ -71,24 +71,26 @@ function nodeGroupsOf(cluster: ClusterConfig): ResolvedNodeGroup[] {
 }
 
 /**
- * The add-on versions to install: explicit pins over the maintained ones. A version without maintained
- * pins needs all five (config's rule, {@link addonPinProblem}); refused here as a config error, since
- * synth and check load such a stack without them.
+ * The add-on versions to install: explicit pins over the versions table's. An add-on with neither is left out,
+ * so it is created unpinned and EKS installs its default at create (`unpinnedAddons`; `plan` says so).
  */
 function addonVersionsOf(cluster: ClusterConfig, file?: string): AddonVersions {
   const pins = cluster.addonVersions ?? {};
   const problem = addonPinProblem(cluster.kubernetesVersion, pins);
-  if (problem) throw clusterError(`addonVersions${problem.key ? `.${problem.key}` : ""}`, problem.value, problem.message, file);
+  if (problem) throw clusterError(`addonVersions.${problem.key}`, problem.value, problem.message, file);
   const maintained = PINNED_ADDON_VERSIONS[cluster.kubernetesVersion];
-  const versions = {} as Record<AddonKey, string>;
-  for (const key of Object.keys(ADDON_NAMES) as AddonKey[]) versions[key] = (pins[key] ?? maintained?.[key]) as string;
+  const versions: Partial<Record<AddonKey, string>> = {};
+  for (const key of Object.keys(ADDON_NAMES) as AddonKey[]) {
+    const version = pins[key] ?? maintained[key];
+    if (version !== undefined) versions[key] = version;
+  }
   return versions;
 }
 
 /**
  * The {@link HardenedEksCluster} props of a stack, every default applied. Refuses, as a config error, what
  * cannot be built on `today`: a version out of EKS standard support without the extended-support opt-in,
- * and add-ons without a pinned version.
+ * and a kube-proxy pin of another minor version.
  */
 export function hardenedClusterArgsFromConfig(config: BulwarkConfig, options: FromConfigOptions = {}): HardenedEksClusterArgs {
   const cluster = config.cluster;

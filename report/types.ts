@@ -63,6 +63,8 @@ export interface EvidenceContext {
   readonly policies: readonly PolicyDefinition[];
   /** Policy suite results by policy id (folder name): failures per case, empty when it passed. */
   readonly suites: Readonly<Record<string, SuiteSummary>>;
+  /** The day EKS support is judged on, against the versions table's dates: the run's day in the CLIs. */
+  readonly today: Date;
 }
 
 /** One policy suite's outcome. */

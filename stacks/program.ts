@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { unpinnedAddonsNotice } from "../config/cluster";
 import { supportNotice } from "../config/kubernetes-versions";
 import type { BulwarkConfig } from "../config/model";
 import { INGRESS_CLASSES_CHART, SERVICES_CHART_PREFIX, buildBulwarkApp } from "../constructs/app";
@@ -39,7 +40,7 @@ export interface BulwarkDeployment {
  * the AWS Load Balancer Controller, the encrypted default StorageClass and the tenant workloads' AWS
  * identities; then Gatekeeper, the tenant baselines, the ConstraintTemplates and, last, the constraints — each layer
  * applied after the one before. Warns (`pulumi.log.warn`) when the Kubernetes version is in EKS extended
- * support or leaves standard support within 90 days.
+ * support or leaves standard support within 90 days, and when an add-on is created unpinned (EKS default at create).
  */
 export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions = {}): BulwarkDeployment {
   // Synthesize and resolve first: a bad stack fails here, before any resource is registered.
@@ -47,8 +48,9 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
   const name = config.cluster.name;
   const today = options.today ?? new Date();
   const args = hardenedClusterArgsFromConfig(config, { file: `Pulumi.${config.stack}.yaml`, ...options, today });
-  const notice = supportNotice(config.cluster.kubernetesVersion, today);
-  if (notice) void pulumi.log.warn(notice);
+  for (const notice of [supportNotice(config.cluster.kubernetesVersion, today), unpinnedAddonsNotice(config.cluster.kubernetesVersion, config.cluster.addonVersions)]) {
+    if (notice) void pulumi.log.warn(notice);
+  }
   const cluster = new HardenedEksCluster(name, args);
   const outputs: Record<string, pulumi.Output<unknown> | string> = {
     clusterName: cluster.clusterName,

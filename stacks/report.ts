@@ -50,14 +50,22 @@ export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, Suit
  * them (`npm start` plans and synthesizes once for its files and the report); the policy definitions are
  * read and their suites run here.
  */
-export function evidenceFromPlan(config: BulwarkConfig, plan: Plan, charts: readonly SynthesizedChart[] = synthesizeApp(buildBulwarkApp(config))): EvidenceContext {
-  return { config, plan, charts, policies: loadPolicies(), suites: runPolicySuites() };
+export function evidenceFromPlan(
+  config: BulwarkConfig,
+  plan: Plan,
+  charts: readonly SynthesizedChart[] = synthesizeApp(buildBulwarkApp(config)),
+  today: Date = new Date(),
+): EvidenceContext {
+  return { config, plan, charts, policies: loadPolicies(), suites: runPolicySuites(), today };
 }
 
-/** Plans `stack` under the mock engine, synthesizes it and runs the policy suites: the report's whole input. */
-export async function collectEvidence(stack: string, projectDir = "."): Promise<EvidenceContext> {
+/**
+ * Plans `stack` under the mock engine, synthesizes it and runs the policy suites: the report's whole input.
+ * `today` is the day EKS support is judged on (the plan itself is made as `pulumi up` would be, today).
+ */
+export async function collectEvidence(stack: string, projectDir = ".", today: Date = new Date()): Promise<EvidenceContext> {
   const config = loadStackFile(stack, projectDir);
-  return evidenceFromPlan(config, await planStack(stack, projectDir));
+  return evidenceFromPlan(config, await planStack(stack, projectDir), undefined, today);
 }
 
 /** Writes `<file>` (Markdown) and its JSON twin next to it (`report.json` for `report.md`). */

@@ -56,6 +56,8 @@ export function managerFlags(values: Record<string, unknown>, ports: { readonly 
     flag("default-create-vap-for-templates", "defaultCreateVAPForTemplates"),
     flag("default-create-vap-binding-for-constraints", "defaultCreateVAPBindingForConstraints"),
     flag("enable-generator-resource-expansion", "enableGeneratorResourceExpansion"),
+    // Set only when the values have it, as the chart's `hasKey` does.
+    ...("defaultK8sNativeValidationFailurePolicy" in values ? [flag("default-k8s-native-validation-failure-policy", "defaultK8sNativeValidationFailurePolicy")] : []),
     `--exempt-namespace=${GATEKEEPER_NAMESPACE}`,
     ...manager.exemptNamespaces.map((ns) => `--exempt-namespace=${ns}`),
     "--log-level=INFO",

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    // tools.sh already printed why (e.g. "needs Go >= 1.25") and exited 2: keep its code.
+    // tools.sh already printed why (e.g. "needs Go >= 1.26") and exited 2: keep its code.
     const status = (error as { status?: number }).status;
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = status === 2 ? 2 : 1;

@@ -6,7 +6,7 @@
 #
 # Usage: conformance/apiserver/tools.sh [kube-apiserver|etcd|gatekeeper|gatekeeper-module|all]   (default: all)
 # Prints "<tool>=<path>" for each tool on stdout; progress goes to stderr.
-# Exit 2 without Go >= 1.25 (the staging modules of Kubernetes 1.33 need Go 1.24+, Gatekeeper 3.21 needs 1.25).
+# Exit 2 without Go >= 1.26 (the go.mod of Kubernetes 1.36 and of Gatekeeper 3.23 say go 1.26).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,8 +54,8 @@ build_kube_apiserver() {
 }
 
 # etcd: the server module replaces its sibling modules (../api, ../client/v3, ...), so it is wrapped the same way.
-# Debian's etcd-server (3.4.23) also served the 1.33 API server in a trial (2026-12-02), but Kubernetes 1.33 is
-# built and tested against etcd 3.5 (its go.mod requires go.etcd.io/etcd/client/v3 v3.5.21), so that is what runs.
+# The etcd release is the one the Kubernetes release is built and tested against: its go.mod's
+# go.etcd.io/etcd/client/v3 version (v3.6.8 for Kubernetes v1.36.3).
 build_etcd() {
   local dir="$cache/etcd-$ETCD_VERSION" bin
   bin="$dir/bin/etcd"
@@ -65,9 +65,9 @@ build_etcd() {
   echo "etcd=$bin"
 }
 
-# The Gatekeeper module. The proxy's checksum database answers 404 for gatekeeper/v3@v3.21.1 (2026-12-02), so
-# go cannot verify it there: the module's own h1: hash is pinned in versions.env instead and checked here, and
-# GONOSUMDB is narrowed to this one module (its dependencies are still verified against its go.sum).
+# The Gatekeeper module. Its own h1: hash is pinned in versions.env and checked here (the proxy's checksum
+# database had no entry for v3.21.1, the pin before; it has one for v3.23.1, 2026-12-02), and GONOSUMDB is
+# narrowed to this one module (its dependencies are still verified against its go.sum).
 gatekeeper_module() {
   local info
   info="$(GONOSUMDB=github.com/open-policy-agent/gatekeeper go mod download -json "github.com/open-policy-agent/gatekeeper/v3@$GATEKEEPER_VERSION")"
@@ -78,8 +78,8 @@ gatekeeper_module() {
   jq -r .Dir <<<"$info"
 }
 
-# The Gatekeeper manager is the module's root main package (main.go). Its dependencies are not in the proxy's
-# checksum database either (frameworks/constraint: 404), so the module is built as the main module, the way
+# The Gatekeeper manager is the module's root main package (main.go). Some of its dependencies were not in the
+# proxy's checksum database (frameworks/constraint of v3.21.1: 404), so the module is built as the main module, the way
 # upstream builds it: a copy of its source, whose go.sum verifies every dependency (-mod=readonly).
 build_gatekeeper() {
   local dir="$cache/gatekeeper-$GATEKEEPER_VERSION" bin module

@@ -28,13 +28,17 @@ export function admissionVerdict(status: number, message: string): AdmissionVerd
 }
 
 /**
- * The constraints a denial names: the binding of a generated VAP (`gatekeeper-<constraint>`, the first that
- * denied), or every `[<constraint>]` of Gatekeeper's webhook message (it lists them all). Empty otherwise.
+ * The constraints a denial names: the binding of a generated VAP (the first that denied; Gatekeeper 3.23 names
+ * it `gatekeeper-<kind in lower case>-<constraint>` next to its policy `gatekeeper-<kind in lower case>`, older
+ * releases `gatekeeper-<constraint>`), or every `[<constraint>]` of Gatekeeper's webhook message (it lists them
+ * all). Empty otherwise.
  */
 export function deniedConstraints(verdict: AdmissionVerdict): string[] {
   if (verdict.by === "ValidatingAdmissionPolicy") {
-    const binding = /with binding 'gatekeeper-([^']+)' denied request/.exec(verdict.message);
-    return binding ? [binding[1]] : [];
+    const named = /ValidatingAdmissionPolicy 'gatekeeper-([^']+)' with binding 'gatekeeper-([^']+)' denied request/.exec(verdict.message);
+    if (!named) return [];
+    const [, policy, binding] = named;
+    return [binding.startsWith(`${policy}-`) ? binding.slice(policy.length + 1) : binding];
   }
   if (verdict.by === "Gatekeeper webhook") {
     const body = verdict.message.slice(verdict.message.indexOf("denied the request:"));
@@ -47,6 +51,11 @@ export function deniedConstraints(verdict: AdmissionVerdict): string[] {
  * Templates Gatekeeper did not turn into a ValidatingAdmissionPolicy (with its reason), and constraints without
  * a binding, as `<template>: <why>` lines. Empty when every template has its VAP and every constraint its binding.
  */
+/** The ValidatingAdmissionPolicyBinding Gatekeeper 3.23 generates for a constraint (names under 253 characters). */
+export function vapBindingName(kind: string, constraint: string): string {
+  return `gatekeeper-${kind.toLowerCase()}-${constraint}`;
+}
+
 export async function vapProblems(client: KubeClient, templates: readonly SynthDocument[], constraints: readonly SynthDocument[]): Promise<string[]> {
   const problems: string[] = [];
   for (const template of templates) {
@@ -58,11 +67,16 @@ export async function vapProblems(client: KubeClient, templates: readonly SynthD
     const vap = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/gatekeeper-${name}`);
     if (vap.status !== 200) {
       problems.push(`${name}: no ValidatingAdmissionPolicy (${vapStatus ? `state ${vapStatus.state ?? "?"}${vapStatus.warning ? `: ${vapStatus.warning}` : ""}` : "no vapGenerationStatus"}${errors.length ? `; errors: ${errors.join("; ")}` : ""})`);
+    } else {
+      // The generated policy must fail closed (lib/gatekeeper/release.ts defaultK8sNativeValidationFailurePolicy).
+      const failurePolicy = (vap.body.spec as { failurePolicy?: string } | undefined)?.failurePolicy;
+      if (failurePolicy !== "Fail") problems.push(`${name}: ValidatingAdmissionPolicy failurePolicy ${String(failurePolicy)}, not Fail`);
     }
   }
   for (const constraint of constraints) {
     const name = String(constraint.object.metadata?.name);
-    const binding = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/gatekeeper-${name}`);
+    // Gatekeeper 3.23's binding name (transform.GetVAPBindingName): the constraint's kind, lower-cased, then its name.
+    const binding = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${vapBindingName(String(constraint.object.kind), name)}`);
     if (binding.status !== 200) problems.push(`${String(constraint.object.kind)}/${name}: no ValidatingAdmissionPolicyBinding`);
   }
   return problems;

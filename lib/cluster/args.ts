@@ -96,6 +96,10 @@ export interface HardenedEksClusterArgs {
   readonly logRetentionInDays: number;
   readonly upgradePolicy: "STANDARD" | "EXTENDED";
   readonly nodeGroups: readonly ResolvedNodeGroup[];
+  /**
+   * The managed add-ons' versions; an add-on absent here is created without `addonVersion`, so EKS installs its
+   * default version for the cluster's Kubernetes version at create.
+   */
   readonly addonVersions: AddonVersions;
   /** GuardDuty EKS audit-log and runtime monitoring; without `detectorId` a detector is created. */
   readonly guardDuty: { readonly enabled: boolean; readonly detectorId?: string };

@@ -2,10 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALWAYS_EXEMPT_NAMESPACES, GATEKEEPER_NAMESPACE, SYSTEM_NAMESPACES } from "../../config/namespaces";
 
-/** The Gatekeeper Helm chart Bulwark installs: pinned, >= 3.20 (VAP generation from CEL templates). */
+/**
+ * The Gatekeeper Helm chart Bulwark installs: pinned, >= 3.20 (VAP generation from CEL templates). Chart
+ * version = app version. {@link gatekeeperValues} was reviewed against the chart's values.yaml and templates in
+ * the gatekeeper/v3@v3.23.1 module (charts/gatekeeper): every key it sets is a value there or one the templates
+ * read with `hasKey` (defaultCreateVAPForTemplates, defaultCreateVAPBindingForConstraints,
+ * defaultK8sNativeValidationFailurePolicy). From 3.21.1 to 3.23.1 the values changed only in image tags and a
+ * new `audit.disableAuditSidecar` (default false, for the disk export sidecar, which Bulwark does not enable).
+ */
 export const GATEKEEPER_CHART = {
   name: "gatekeeper",
-  version: "3.21.1",
+  version: "3.23.1",
   repository: "https://open-policy-agent.github.io/gatekeeper/charts",
   namespace: GATEKEEPER_NAMESPACE,
 } as const;
@@ -65,8 +72,11 @@ export function gatekeeperValues(args: Omit<GatekeeperReleaseArgs, "provider">):
     auditInterval: GATEKEEPER_DEFAULTS.auditIntervalSeconds,
     validatingWebhookFailurePolicy: failOpen ? "Ignore" : "Fail",
     validatingWebhookTimeoutSeconds: GATEKEEPER_DEFAULTS.webhookTimeoutSeconds,
-    // CEL templates are evaluated in Gatekeeper and also compiled to ValidatingAdmissionPolicies.
+    // CEL templates are evaluated in Gatekeeper and also compiled to ValidatingAdmissionPolicies, which fail
+    // closed: a template that sets no failurePolicy gets Fail (Gatekeeper's default since the flag exists, set
+    // here so a chart default cannot change it), whatever the webhook's own failure policy.
     enableK8sNativeValidation: true,
+    defaultK8sNativeValidationFailurePolicy: "Fail",
     defaultCreateVAPForTemplates: true,
     defaultCreateVAPBindingForConstraints: true,
     // ExpansionTemplates apply pod rules to the pod templates of workload controllers.

@@ -1,4 +1,7 @@
 /** AWS layer, the cluster itself: API endpoint, encryption, deletion protection, logging, identity, versions. */
+import { ADDON_NAMES, unpinnedAddons } from "../../config/cluster";
+import type { AddonKey } from "../../config/cluster";
+import { supportNotice, supportPhase } from "../../config/kubernetes-versions";
 import { asArray } from "../evidence";
 import { planResources } from "../plan-view";
 import type { Control } from "../types";
@@ -145,6 +148,10 @@ export const awsLifecycleControls: Control[] = [
       for (const g of planResources(ctx.plan, "aws:eks/nodeGroup:NodeGroup")) if (String(g.inputs.version) !== version) problems.push(`${g.name} runs ${String(g.inputs.version)}`);
       // A skew or a wrong version is missing whatever the support tier; extended support alone is partial.
       if (problems.length === 0 && c.inputs.upgradePolicy?.supportType === "EXTENDED") return partial("on EKS extended support", [ref(c)]);
+      // The versions table's dates on the report's day: extended support, or its end within 90 days, is a named gap.
+      const notice = supportNotice(ctx.config.cluster.kubernetesVersion, ctx.today);
+      if (problems.length === 0 && notice) return partial(notice, [ref(c)]);
+      if (supportPhase(ctx.config.cluster.kubernetesVersion, ctx.today).phase === "ended") problems.push(`Kubernetes ${version} is past Amazon EKS extended support`);
       return requireAll([ref(c)], problems);
     },
   ),
@@ -154,7 +161,13 @@ export const awsLifecycleControls: Control[] = [
     (ctx) => {
       const addons = planResources(ctx.plan, "aws:eks/addon:Addon");
       if (addons.length === 0) return missing("no EKS add-ons in the plan");
-      return requireAll(addons.map(ref), addons.filter((a) => !a.inputs.addonVersion).map((a) => `${a.name} has no pinned version`));
+      const unpinned = addons.filter((a) => !a.inputs.addonVersion);
+      // Unpinned only where the versions table has no sourced version and the stack pins none: a named gap.
+      const expected = new Set(unpinnedAddons(ctx.config.cluster.kubernetesVersion, ctx.config.cluster.addonVersions).map((key: AddonKey) => ADDON_NAMES[key] as string));
+      const unexpected = unpinned.filter((a) => !expected.has(String(a.inputs.addonName)));
+      if (unexpected.length > 0) return missing(unexpected.map((a) => `${a.name} has no pinned version`).join("; "), addons.map(ref));
+      if (unpinned.length > 0) return partial(`${unpinned.map((a) => String(a.inputs.addonName)).sort().join(", ")} unpinned: EKS default at create (no sourced version in config/kubernetes-versions.ts)`, addons.map(ref));
+      return requireAll(addons.map(ref), []);
     },
   ),
 ];

@@ -52,7 +52,7 @@ const CASES: Readonly<Record<string, BadCase>> = {
     stack: devWith("      owner: team-web\n", "      owner: team-web\n      awsPrincipals:\n        view: [arn:aws:iam::123456789012:role/bulwark-platform-admin]\n"),
     says: [/Pulumi\.dev\.yaml:\d+: bulwark:tenants\[1\]\.awsPrincipals\.view\[0\] = "arn:aws:iam::123456789012:role\/bulwark-platform-admin": is also in bulwark:cluster\.adminPrincipals/],
   },
-  "node group maxSize 1e9": { stack: devWith("maxSize: 6", "maxSize: 1e9"), says: [/Pulumi\.dev\.yaml:32: bulwark:cluster\.nodeGroups\[0\]\.maxSize = 1000000000: must be at most 450 nodes/] },
+  "node group maxSize 1e9": { stack: devWith("maxSize: 6", "maxSize: 1e9"), says: [/Pulumi\.dev\.yaml:30: bulwark:cluster\.nodeGroups\[0\]\.maxSize = 1000000000: must be at most 450 nodes/] },
   "node group maxSize .inf": { stack: devWith("maxSize: 6", "maxSize: .inf"), says: [/nodeGroups\[0\]\.maxSize = Infinity: must be a number/] },
   "KMS window .nan": { stack: devWith("deletionWindowInDays: 30", "deletionWindowInDays: .nan"), says: [/kms\.deletionWindowInDays = NaN/] },
   "an alias bomb": {

@@ -6,10 +6,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
+import { unpinnedAddons, unpinnedAddonsNotice } from "../../config/cluster";
 import { ConfigError } from "../../config/errors";
 import { parseStackYaml } from "../../config/load";
 import { hardenedClusterArgsFromConfig } from "../../lib/from-config";
-import { TEST_TODAY, clusterArgs, clusterProblemsOf, testConfig } from "../support/cluster-args";
+import { TEST_TODAY, clusterArgs, clusterProblemsOf } from "../support/cluster-args";
 import { REPO_ROOT, configProblemsOf, devConfig } from "../support/repo";
 
 const EXISTING = { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"] };
@@ -178,31 +179,30 @@ rule("account-level resources", [
   ["destroy opt-out type", { acceptDataLossOnDestroy: "yes" }, "acceptDataLossOnDestroy", "yes", "boolean"],
 ]);
 
-describe("add-on pins the versions table lacks", () => {
-  test.each([
-    ["1.35", "vpcCni, podIdentityAgent, ebsCsiDriver"],
-    ["1.36", "vpcCni, coredns, podIdentityAgent, ebsCsiDriver"],
-  ])("Kubernetes %s: the plan refuses it until %s are pinned, naming the key and what to pin", (kubernetesVersion, missing) => {
-    expect(clusterProblemsOf({ kubernetesVersion })).toEqual([
-      expect.objectContaining({ path: "bulwark:cluster.addonVersions", value: {}, message: expect.stringContaining(`must pin ${missing}: the versions table`) }),
-    ]);
+describe("add-ons the versions table has no sourced version of", () => {
+  test("Kubernetes 1.35 plans without hand pins: vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver unpinned (EKS default at create)", () => {
+    const args = clusterArgs({ kubernetesVersion: "1.35" });
+    expect(args.addonVersions).toEqual({ coredns: "v1.14.2-eksbuild.4", kubeProxy: "v1.35.3-eksbuild.13" });
+    expect(unpinnedAddons("1.35")).toEqual(["vpcCni", "podIdentityAgent", "ebsCsiDriver"]);
+    expect(unpinnedAddonsNotice("1.35")).toBe(
+      "Kubernetes 1.35: vpc-cni, eks-pod-identity-agent, aws-ebs-csi-driver unpinned: EKS default at create (the versions table, config/kubernetes-versions.ts, has no sourced version; pin with bulwark:cluster.addonVersions.vpcCni/podIdentityAgent/ebsCsiDriver, listed by aws eks describe-addon-versions --kubernetes-version 1.35)",
+    );
   });
 
-  test("builds once the missing ones are pinned; the table's pins fill the rest", () => {
-    const pins = { vpcCni: "v1.20.0-eksbuild.1", podIdentityAgent: "v1.3.8-eksbuild.1", ebsCsiDriver: "v1.46.0-eksbuild.1" };
-    expect(clusterArgs({ kubernetesVersion: "1.35", addonVersions: pins }).addonVersions).toEqual({
-      ...pins,
-      coredns: "v1.14.2-eksbuild.4",
-      kubeProxy: "v1.35.3-eksbuild.13",
-    });
+  test("the explicit-pin path stays: pins fill the gaps, the table's pins the rest", () => {
+    const pins = { vpcCni: "v1.21.1-eksbuild.8", podIdentityAgent: "v1.3.10-eksbuild.3", ebsCsiDriver: "v1.59.0-eksbuild.1" };
+    expect(clusterArgs({ kubernetesVersion: "1.35", addonVersions: pins }).addonVersions).toEqual({ ...pins, coredns: "v1.14.2-eksbuild.4", kubeProxy: "v1.35.3-eksbuild.13" });
+    expect(unpinnedAddons("1.35", pins)).toEqual([]);
+    expect(unpinnedAddonsNotice("1.35", pins)).toBeUndefined();
+  });
+
+  test.each(["1.33", "1.34", "1.36"] as const)("Kubernetes %s: all five sourced, nothing unpinned", (kubernetesVersion) => {
+    expect(Object.keys(clusterArgs({ kubernetesVersion }).addonVersions).sort()).toEqual(["coredns", "ebsCsiDriver", "kubeProxy", "podIdentityAgent", "vpcCni"]);
+    expect(unpinnedAddonsNotice(kubernetesVersion)).toBeUndefined();
   });
 
   test("an explicit pin wins over the table's", () => {
     expect(clusterArgs({ addonVersions: { coredns: "v1.12.1-eksbuild.2" } }).addonVersions.coredns).toBe("v1.12.1-eksbuild.2");
-  });
-
-  test("still loads for synth and check, which need no pins", () => {
-    expect(testConfig({ kubernetesVersion: "1.36" }).cluster.kubernetesVersion).toBe("1.36");
   });
 });
 

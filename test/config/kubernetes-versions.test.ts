@@ -101,7 +101,7 @@ describe("a version out of standard support is refused unless the opt-in accepts
   });
 
   test("the adapter raises it as a config error at bulwark:cluster.kubernetesVersion, naming the stack file", () => {
-    const config = testConfig({ kubernetesVersion: "1.34", addonVersions: { vpcCni: "v1.20.0-eksbuild.1", podIdentityAgent: "v1.3.8-eksbuild.1", ebsCsiDriver: "v1.46.0-eksbuild.1" } });
+    const config = testConfig({ kubernetesVersion: "1.34" });
     expect(() => hardenedClusterArgsFromConfig(config, { today: TODAY, file: "Pulumi.test.yaml" })).toThrow(ConfigError);
     expect(() => hardenedClusterArgsFromConfig(config, { today: TODAY, file: "Pulumi.test.yaml" })).toThrow(
       /Pulumi\.test\.yaml: bulwark:cluster\.kubernetesVersion = "1\.34": is out of Amazon EKS standard support/,

@@ -111,10 +111,10 @@ describe("invalid stack config is reported with key path, value, what is accepte
   });
 
   test("an unquoted Kubernetes version and an unsupported one", () => {
-    expect(problemsOf(DEV_YAML.replace('kubernetesVersion: "1.33"', "kubernetesVersion: 1.30"))).toEqual([
+    expect(problemsOf(DEV_YAML.replace('kubernetesVersion: "1.36"', "kubernetesVersion: 1.30"))).toEqual([
       expect.objectContaining({ path: "bulwark:cluster.kubernetesVersion", value: 1.3, message: expect.stringContaining("quoted string") }),
     ]);
-    expect(problemsOf(DEV_YAML.replace('kubernetesVersion: "1.33"', 'kubernetesVersion: "1.27"'))).toEqual([
+    expect(problemsOf(DEV_YAML.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.27"'))).toEqual([
       expect.objectContaining({ path: "bulwark:cluster.kubernetesVersion", message: expect.stringContaining("1.33, 1.34") }),
     ]);
   });

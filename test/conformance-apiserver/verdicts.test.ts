@@ -17,7 +17,7 @@ import {
   psaVerdict,
   suiteSampleCases,
 } from "../../conformance/apiserver/psa-cases";
-import { admissionVerdict, deniedConstraints } from "../../conformance/apiserver/verdicts";
+import { admissionVerdict, deniedConstraints, vapBindingName } from "../../conformance/apiserver/verdicts";
 import { devConfig, REPO_ROOT } from "../support/repo";
 
 describe("conformance/versions.env pins what the blueprint deploys", () => {
@@ -72,6 +72,10 @@ describe("admission verdicts of the gatekeeper-admission judge", () => {
     const vap = `pods "x" is forbidden: ValidatingAdmissionPolicy 'gatekeeper-k8spssprivileged' with binding 'gatekeeper-pss-privileged' denied request: no`;
     expect(admissionVerdict(422, vap)).toMatchObject({ kind: "denied", by: "ValidatingAdmissionPolicy" });
     expect(deniedConstraints(admissionVerdict(422, vap))).toEqual(["pss-privileged"]);
+    // Gatekeeper 3.23 names the binding after the constraint's kind and name.
+    const kinded = `pods "x" is forbidden: ValidatingAdmissionPolicy 'gatekeeper-k8spssprivileged' with binding 'gatekeeper-k8spssprivileged-pss-privileged' denied request: no`;
+    expect(deniedConstraints(admissionVerdict(422, kinded))).toEqual(["pss-privileged"]);
+    expect(vapBindingName("K8sPSSPrivileged", "pss-privileged")).toBe("gatekeeper-k8spssprivileged-pss-privileged");
     const webhook = 'admission webhook "validation.gatekeeper.sh" denied the request: [required-labels] missing\n[image-tags] latest';
     expect(deniedConstraints(admissionVerdict(403, webhook))).toEqual(["image-tags", "required-labels"]);
     expect(admissionVerdict(403, 'pods "x" is forbidden: violates PodSecurity "baseline:v1.33"')).toMatchObject({ kind: "denied", by: "PodSecurity" });
@@ -115,7 +119,7 @@ describe("inputs of the apiserver-dry-run judge", () => {
     expect(flags).toEqual(expect.arrayContaining([
       "--host=127.0.0.1", "--port=1", "--health-addr=127.0.0.1:2", "--disable-cert-rotation=true", "--metrics-backend=opentelemetry",
       "--enable-k8s-native-validation=true", "--default-create-vap-for-templates=true", "--default-create-vap-binding-for-constraints=true",
-      "--exempt-namespace=kube-system",
+      "--default-k8s-native-validation-failure-policy=Fail", "--exempt-namespace=kube-system",
     ]));
     expect(flags).not.toContain("--operation=mutation-webhook");
   });

@@ -1,3 +1,4 @@
+import { loadPolicies } from "../../constructs/gatekeeper/policy";
 import { GATEKEEPER_CHART, gatekeeperValues } from "../../lib/gatekeeper/release";
 import type { PlannedResource } from "../../lib/plan/engine";
 import { planProgram } from "../support/plan";
@@ -56,6 +57,21 @@ describe("GatekeeperRelease", () => {
     expect(values().controllerManager.exemptNamespaces).toEqual(["gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "platform-tools"]);
     expect(gatekeeperValues({ exemptNamespaces: [] }).controllerManager).toMatchObject({ exemptNamespaces: ["gatekeeper-system", "kube-system"] });
     expect(() => gatekeeperValues({ exemptNamespaces: ["kube-*"] })).toThrow(/exemptNamespaces entry "kube-\*" must be a namespace name; wildcards are not accepted/);
+  });
+
+  test("the generated ValidatingAdmissionPolicies fail closed: the chart default is Fail and no template overrides it", () => {
+    expect(values().defaultK8sNativeValidationFailurePolicy).toBe("Fail");
+    // The webhook's fail-open opt-out leaves the in-API-server policies failing closed.
+    expect(gatekeeperValues({ webhookFailOpenAcceptingBypassDuringOutage: true }).defaultK8sNativeValidationFailurePolicy).toBe("Fail");
+    const policies = loadPolicies();
+    expect(policies.length).toBeGreaterThan(30);
+    for (const policy of policies) {
+      const targets = (policy.template.spec as { targets: { code: { engine: string; source: Record<string, unknown> }[] }[] }).targets;
+      const sources = targets.flatMap((t) => t.code).filter((c) => c.engine === "K8sNativeValidation");
+      expect([policy.name, sources.length]).toEqual([policy.name, 1]);
+      // Absent means the chart default (Fail); anything else would have to be Fail too.
+      for (const source of sources) expect([policy.name, source.source.failurePolicy ?? "Fail"]).toEqual([policy.name, "Fail"]);
+    }
   });
 
   test("the fail-open opt-out is explicit, and a single replica is refused", () => {

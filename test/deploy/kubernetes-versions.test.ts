@@ -1,8 +1,8 @@
 /**
  * Every accepted Kubernetes version plans (the whole program under the mock engine), synthesizes, and
- * passes the offline check of its own manifests, on the day the table was written against. Where the
- * versions table has no sourced add-on version, the test pins one and says so: those pins are the table's
- * known gaps (config/kubernetes-versions.ts), and the test fails once a gap is filled so the pin goes.
+ * passes the offline check of its own manifests, with no hand pins, on the day the table was written
+ * against. An add-on the versions table has no sourced version of is created without a version (EKS installs
+ * its default at create), and the plan says so.
  */
 import type { AddonKey } from "../../config/cluster";
 import { ADDON_NAMES } from "../../config/cluster";
@@ -19,36 +19,25 @@ import { testConfig } from "../support/cluster-args";
 const TODAY = new Date("2026-12-02T12:00:00Z");
 
 /** Add-ons without a sourced version per Kubernetes version: the gaps the table documents. */
-const GAPS: Readonly<Record<KubernetesVersion, readonly AddonKey[]>> = {
+const UNPINNED: Readonly<Record<KubernetesVersion, readonly AddonKey[]>> = {
   "1.33": [],
-  "1.34": ["vpcCni", "podIdentityAgent", "ebsCsiDriver"],
+  "1.34": [],
   "1.35": ["vpcCni", "podIdentityAgent", "ebsCsiDriver"],
-  "1.36": ["vpcCni", "coredns", "podIdentityAgent", "ebsCsiDriver"],
-};
-/** Test pins for the gaps (well-formed EKS add-on versions, not claims about EKS). */
-const GAP_PINS: Readonly<Record<AddonKey, string>> = {
-  vpcCni: "v1.20.1-eksbuild.3",
-  coredns: "v1.13.2-eksbuild.4",
-  kubeProxy: "unused",
-  podIdentityAgent: "v1.3.8-eksbuild.2",
-  ebsCsiDriver: "v1.46.0-eksbuild.1",
+  "1.36": [],
 };
 
 describe.each(SUPPORTED_KUBERNETES_VERSIONS.map((v) => [v]))("Kubernetes %s", (version) => {
   const extended = supportPhase(version, TODAY).phase !== "standard";
-  const gaps = GAPS[version];
-  const config = testConfig({
-    kubernetesVersion: version,
-    ...(extended ? { acceptExtendedSupportCharges: true } : {}),
-    ...(gaps.length > 0 ? { addonVersions: Object.fromEntries(gaps.map((key) => [key, GAP_PINS[key]])) } : {}),
-  });
+  const unpinned = UNPINNED[version];
+  // No addonVersions: the table's pins and nothing else.
+  const config = testConfig({ kubernetesVersion: version, ...(extended ? { acceptExtendedSupportCharges: true } : {}) });
 
-  test("the table's gaps are exactly the pinned ones", () => {
+  test("the table's gaps are exactly the unpinned ones", () => {
     const missing = (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => !(key in KUBERNETES_VERSIONS[version].addons));
-    expect(missing).toEqual(gaps);
+    expect(missing).toEqual(unpinned);
   });
 
-  test("plans under the mock engine with the table's add-on versions and its support policy, warning when extended", async () => {
+  test("plans under the mock engine with the table's add-on versions and its support policy, warning when extended or unpinned", async () => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     const plan = await runPlan({
       stack: "test",
@@ -62,12 +51,18 @@ describe.each(SUPPORTED_KUBERNETES_VERSIONS.map((v) => [v]))("Kubernetes %s", (v
     const cluster = plan.resources.find((r) => r.type === "aws:eks/cluster:Cluster");
     expect(cluster?.inputs).toMatchObject({ version, upgradePolicy: { supportType: extended ? "EXTENDED" : "STANDARD" } });
     const addons = Object.fromEntries(plan.resources.filter((r) => r.type === "aws:eks/addon:Addon").map((r) => [r.inputs.addonName, r.inputs.addonVersion]));
-    for (const [key, pin] of Object.entries(KUBERNETES_VERSIONS[version].addons)) expect(addons[ADDON_NAMES[key as AddonKey]]).toBe(pin.version);
     expect(Object.keys(addons)).toHaveLength(5);
+    for (const key of Object.keys(ADDON_NAMES) as AddonKey[]) {
+      const pin: { version: string } | undefined = (KUBERNETES_VERSIONS[version].addons as Partial<Record<AddonKey, { version: string }>>)[key];
+      expect([key, addons[ADDON_NAMES[key]]]).toEqual([key, pin?.version]);
+    }
     for (const group of plan.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) expect(group.inputs.version).toBe(version);
-    const warnings = warn.mock.calls.map((call) => String(call[0])).filter((text) => text.includes("Amazon EKS"));
+    const warnings = warn.mock.calls.map((call) => String(call[0])).filter((text) => text.includes("Amazon EKS") || text.includes("unpinned"));
     warn.mockRestore();
-    expect(warnings).toEqual(extended ? [expect.stringContaining(`Kubernetes ${version} is in Amazon EKS extended support`)] : []);
+    expect(warnings).toEqual([
+      ...(extended ? [expect.stringContaining(`Kubernetes ${version} is in Amazon EKS extended support`)] : []),
+      ...(unpinned.length > 0 ? [expect.stringContaining(`Kubernetes ${version}: ${unpinned.map((k) => ADDON_NAMES[k]).join(", ")} unpinned: EKS default at create`)] : []),
+    ]);
   });
 
   test("synthesizes, and its manifests pass its own policies offline", () => {

@@ -99,7 +99,7 @@ describe("constraints from the stack config", () => {
   it("give PSS constraints the cluster's version, or the override", () => {
     const pss = constraints.filter((c) => c.metadata.name.startsWith("pss-"));
     expect(pss.length).toBeGreaterThan(10);
-    for (const c of pss) expect((c.spec.parameters as { version: string }).version).toBe("v1.33");
+    for (const c of pss) expect((c.spec.parameters as { version: string }).version).toBe("v1.36");
     const v130 = synthesizeGatekeeperObjects({ config, pssVersion: "v1.30" }) as Obj[];
     for (const c of v130.filter((o) => o.metadata.name.startsWith("pss-") && o.apiVersion.startsWith("constraints"))) {
       expect((c.spec.parameters as { version: string }).version).toBe("v1.30");

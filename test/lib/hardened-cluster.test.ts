@@ -189,7 +189,7 @@ describe("the dev stack's cluster", () => {
     const cluster = inputs(mocks.one(T.cluster));
     expect(cluster).toMatchObject({
       name: "bulwark-dev",
-      version: "1.33",
+      version: "1.36",
       vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],

@@ -16,10 +16,9 @@ function configWith(edit: (config: Record<string, Record<string, unknown>>) => v
 const risksOf = (config: ReturnType<typeof devConfig>) => acceptedRisks(config, synthesizeApp(buildBulwarkApp(config)));
 
 describe("exceptions and accepted risks", () => {
-  test("the dev stack's exceptions: the exempt system namespaces, and paid extended support for 1.33", () => {
+  test("the dev stack's exceptions: the exempt system namespaces only (1.36 is in standard support, no paid extended support)", () => {
     expect(risksOf(devConfig())).toEqual([
       { key: "bulwark:policy.exemptNamespaces", risk: expect.stringMatching(/no Gatekeeper constraint/), affects: "gatekeeper-system, kube-node-lease, kube-public, kube-system" },
-      { key: "bulwark:cluster.acceptExtendedSupportCharges", risk: expect.stringMatching(/risk-named/), affects: "bulwark:cluster" },
     ]);
   });
 
@@ -35,7 +34,7 @@ describe("exceptions and accepted risks", () => {
         publicSubjectBindings: ["ClusterRoleBinding/public-info-viewer"],
         enforcementActions: { "image-tags": "warn" },
       });
-      Object.assign(c["bulwark:cluster"], { acceptDataLossOnDestroy: true });
+      Object.assign(c["bulwark:cluster"], { acceptDataLossOnDestroy: true, acceptExtendedSupportCharges: true });
     });
     const keys = risksOf(config).map((r) => `${r.key} → ${r.affects}`);
     expect(keys).toEqual([

@@ -17,7 +17,7 @@ type Obj = Record<string, unknown>;
 // Planned once per file (~6 s): every test below reads or mutates a copy of this context.
 let dev: EvidenceContext;
 beforeAll(async () => {
-  dev = await collectEvidence("dev", REPO_ROOT);
+  dev = await collectEvidence("dev", REPO_ROOT, new Date("2026-12-02T12:00:00Z"));
 });
 
 /** A deep copy of the dev evidence with the plan and/or objects changed. */

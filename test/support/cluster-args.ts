@@ -7,7 +7,7 @@ import { hardenedClusterArgsFromConfig } from "../../lib/from-config";
 
 /**
  * The day the component tests judge EKS support on: fixed, so no test depends on the clock, and chosen so
- * that 1.33 (the one version whose five add-ons the table pins) is in EKS standard support.
+ * that 1.33, the test cluster's version, is in EKS standard support.
  */
 export const TEST_TODAY = new Date("2026-06-01T12:00:00Z");
 
