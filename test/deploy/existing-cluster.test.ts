@@ -1,32 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
 import { ConfigError } from "../../config/errors";
 import { GATEKEEPER_CHART } from "../../lib/gatekeeper/release";
 import type { Plan, PlannedResource } from "../../lib/plan/engine";
 import { planStack } from "../../stacks/plan";
+import { existingStackText, scratchProject, withoutIdentities } from "../support/existing-stack";
 import { configProblemsOf, REPO_ROOT, runStackCommand, synthObjects } from "../support/repo";
 
-/** The dev stack file as a cluster made elsewhere: `bulwark:cluster` cut to the keys that still apply. */
-function existingStackText(deploy: Record<string, unknown>, edit: (config: Record<string, unknown>) => void = () => undefined): string {
-  const file = parse(readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-  const cluster = file.config["bulwark:cluster"] as Record<string, unknown>;
-  file.config["bulwark:cluster"] = { name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, acceptExtendedSupportCharges: cluster.acceptExtendedSupportCharges };
-  file.config["bulwark:deploy"] = deploy;
-  edit(file.config);
-  return stringify(file);
-}
-
-function scratchProject(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "bulwark-existing-"));
-  writeFileSync(join(dir, "Pulumi.dev.yaml"), text);
-  return dir;
-}
-
-const withoutIdentities = (config: Record<string, unknown>) => {
-  for (const tenant of config["bulwark:tenants"] as Record<string, unknown>[]) delete tenant.workloadIdentities;
-};
 const byType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const releaseOf = (plan: Plan, chart: string) => byType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart) as PlannedResource;
 
