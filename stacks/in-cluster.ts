@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import type { ChartSource } from "../config/deploy";
 import { ConfigError } from "../config/errors";
 import type { BulwarkConfig } from "../config/model";
 import { CONSTRAINTS_CHART, TEMPLATES_CHART } from "../constructs/gatekeeper";
@@ -64,7 +65,7 @@ export function existingClusterHandle(config: BulwarkConfig): ClusterHandle {
  * The configured Gatekeeper chart source, held to the pinned chart version: an OCI version or a local chart's
  * Chart.yaml version other than GATEKEEPER_CHART.version is bad input (the values are written for that version).
  */
-export function gatekeeperChartSource(config: BulwarkConfig, file: string): NonNullable<NonNullable<BulwarkConfig["deploy"]>["charts"]>["gatekeeper"] {
+export function gatekeeperChartSource(config: BulwarkConfig, file: string): ChartSource | undefined {
   const source = config.deploy?.charts?.gatekeeper;
   const problem = (path: string, value: unknown, message: string) => new ConfigError([{ path: `bulwark:deploy.charts.gatekeeper.${path}`, value, message }], file);
   if (source?.oci !== undefined && source.version !== GATEKEEPER_CHART.version) {
