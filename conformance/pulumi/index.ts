@@ -21,7 +21,7 @@ import type { Cluster } from "../apiserver/cluster";
 import { ensureTools, withCluster } from "../apiserver/cluster";
 import type { KubeObject } from "../apiserver/client";
 import { waitFor } from "../apiserver/client";
-import { gatekeeperCrdDocuments } from "../apiserver/dry-run";
+import { applyCrds, gatekeeperCrdDocuments, vendoredCrdDocuments } from "../apiserver/dry-run";
 import { startGatekeeper } from "../apiserver/gatekeeper";
 import { REPO_ROOT, pinnedVersion } from "../apiserver/manifests";
 import type { Disagreement, JudgeResult } from "../judge";
@@ -101,7 +101,7 @@ async function upAndVerify(stack: Stack, cluster: Cluster, objects: readonly Kub
   const watcher = watchTemplatesReady(cluster.client);
   let up;
   try {
-    up = await timedStep(durations, "up", () => stack.up({ onEvent: stepRecorder(events), color: "never" }));
+    up = await timedStep(durations, "up", () => stack.up({ onEvent: stepRecorder(events), onOutput: (text) => process.stderr.write(text), color: "never" }));
   } finally {
     await watcher.stop();
   }
@@ -127,7 +127,7 @@ async function previewAndDestroy(stack: Stack, cluster: Cluster, namespaces: rea
   const finalizer = finalizeDeletedNamespaces(cluster.client, namespaces);
   let destroy;
   try {
-    destroy = await timedStep(durations, "destroy", () => stack.destroy({ color: "never" }));
+    destroy = await timedStep(durations, "destroy", () => stack.destroy({ onOutput: (text) => process.stderr.write(text), color: "never" }));
   } finally {
     figures.namespacesFinalizedForTheMissingNamespaceController = await finalizer.stop();
   }
@@ -146,6 +146,8 @@ async function judge(cluster: Cluster, tools: PulumiTools & { gatekeeper: string
     const entries = conformanceStackEntries(REPO_ROOT, cluster.kubeconfig, tools.module);
     const config = conformanceConfig(entries);
     const objects = synthesizeApp(buildBulwarkApp(config)).flatMap((chart) => chart.objects as KubeObject[]);
+    // The CRDs an EKS cluster has before Bulwark (the VPC CNI's ClusterNetworkPolicy), as the apiserver tier applies them.
+    await applyCrds(cluster.client, vendoredCrdDocuments(REPO_ROOT));
     const stack = await conformanceStack(dir, tools, CONFORMANCE_STACK, entries, conformanceProgram);
     const manager = startManagerAfterCrds(cluster, tools, log);
     const results = await upAndVerify(stack, cluster, objects, durations, figures);
@@ -169,7 +171,8 @@ export async function runPulumiUpJudge(log: (line: string) => void = (line) => p
     notes: [
       "The Gatekeeper chart comes from the gatekeeper/v3 module in the Go module cache (charts/gatekeeper) through bulwark:deploy.charts.gatekeeper.path.",
       "No nodes: the Helm releases are applied with skipAwait and without hooks, and without the chart's webhook configuration (test-only transform); the Gatekeeper manager runs as a loopback process and reports template readiness.",
-      "No kube-controller-manager: deleted tenant namespaces are finalized by the judge, as the namespace controller would.",
+      "No kube-controller-manager: deleted tenant namespaces are finalized by the judge, as the namespace controller would; ResourceQuotas are not awaited (test-only transform).",
+      "The ClusterNetworkPolicy CRD (EKS's VPC CNI installs it) is applied from test/fixtures/crds before pulumi up.",
       "The program runs as an Automation API inline program (pulumi-language-nodejs is not served by the Go module proxy).",
       "Helm keeps the chart's CRDs on uninstall (Helm's crds/ policy); nothing is protected in existing-cluster mode.",
     ],

@@ -37,14 +37,20 @@ export function conformanceConfig(entries: Readonly<Record<string, unknown>>): B
 
 /**
  * Test only: the loopback control plane has no nodes and no kube-controller-manager, so no Deployment or hook
- * Job of a Helm release ever runs. Each release is applied without waiting for its workloads (skipAwait) and
- * without Helm hooks (disableWebhooks); the Gatekeeper chart's webhook configuration is left out because its
- * Service has no Pods behind it. The Gatekeeper manager runs beside the API server as a process instead.
+ * Job of a Helm release ever runs. Each release is applied without waiting for its workloads (skipAwait; atomic
+ * off, since Helm's atomic implies waiting) and without Helm hooks (disableWebhooks); the Gatekeeper chart's webhook configuration is left out because its
+ * Service has no Pods behind it; ResourceQuotas are not awaited (no quota controller). The Gatekeeper manager
+ * runs beside the API server as a process instead.
  */
 export const noNodesTransform: pulumi.ResourceTransform = (args) => {
+  if (args.type === "kubernetes:core/v1:ResourceQuota") {
+    // No quota controller fills in status.hard, which the provider waits for.
+    const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+    return { props: { ...args.props, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/skipAwait": "true" } } }, opts: args.opts };
+  }
   if (args.type !== "kubernetes:helm.sh/v3:Release") return undefined;
   const values = (args.props.values ?? {}) as Record<string, unknown>;
-  return { props: { ...args.props, skipAwait: true, disableWebhooks: true, values: { ...values, disableValidatingWebhook: true } }, opts: args.opts };
+  return { props: { ...args.props, atomic: false, skipAwait: true, disableWebhooks: true, values: { ...values, disableValidatingWebhook: true } }, opts: args.opts };
 };
 
 /** The inline program: the blueprint's stack program, as stacks/index.ts runs it, plus {@link noNodesTransform}. */

@@ -12,10 +12,12 @@ describe("the pulumi-up judge's pieces (the real engine runs only in npm run con
     expect(specDifferences({ a: { b: 1 } }, {})).toEqual(["a: expected a mapping, live undefined"]);
   });
 
-  test("the test-only transform touches Helm releases only: no waiting, no hooks, no webhook configuration", () => {
+  test("the test-only transform: Helm releases without waiting, hooks or webhook configuration; quotas not awaited", () => {
     const release = noNodesTransform({ custom: true, type: "kubernetes:helm.sh/v3:Release", name: "gk", props: { chart: "gatekeeper", values: { replicas: 3 } }, opts: {} });
-    expect(release).toEqual({ props: { chart: "gatekeeper", skipAwait: true, disableWebhooks: true, values: { replicas: 3, disableValidatingWebhook: true } }, opts: {} });
+    expect(release).toEqual({ props: { chart: "gatekeeper", atomic: false, skipAwait: true, disableWebhooks: true, values: { replicas: 3, disableValidatingWebhook: true } }, opts: {} });
     expect(noNodesTransform({ custom: true, type: "kubernetes:core/v1:Namespace", name: "ns", props: {}, opts: {} })).toBeUndefined();
+    const quota = noNodesTransform({ custom: true, type: "kubernetes:core/v1:ResourceQuota", name: "q", props: { metadata: { name: "q" } }, opts: {} });
+    expect(quota).toEqual({ props: { metadata: { name: "q", annotations: { "pulumi.com/skipAwait": "true" } } }, opts: {} });
   });
 
   test("the stack is the dev stack as a cluster made elsewhere, on the loopback kubeconfig, with the module's chart", () => {
