@@ -27,7 +27,7 @@ import { REPO_ROOT, pinnedVersion } from "../apiserver/manifests";
 import type { Disagreement, JudgeResult } from "../judge";
 import type { PulumiTools, StepEvent } from "./engine";
 import { conformanceStack, ensurePulumiTools, stepRecorder } from "./engine";
-import { finalizeDeletedNamespaces, liveObject, objectId, specDifferences, watchTemplatesReady } from "./observe";
+import { finalizeDeleted, liveObject, objectId, specDifferences, watchTemplatesReady } from "./observe";
 import { CONFORMANCE_STACK, conformanceConfig, conformanceProgram, conformanceStackEntries } from "./program";
 
 /** What one case found. */
@@ -116,7 +116,7 @@ async function upAndVerify(stack: Stack, cluster: Cluster, objects: readonly Kub
   return [upCase, order, ...(await compareObjects(cluster, objects))];
 }
 
-async function previewAndDestroy(stack: Stack, cluster: Cluster, namespaces: readonly string[], durations: Record<string, number>, figures: Record<string, unknown>): Promise<CaseResult[]> {
+async function previewAndDestroy(stack: Stack, cluster: Cluster, objects: readonly KubeObject[], durations: Record<string, number>, figures: Record<string, unknown>): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   try {
     const preview = await timedStep(durations, "previewExpectNoChanges", () => stack.preview({ expectNoChanges: true, color: "never" }));
@@ -124,12 +124,13 @@ async function previewAndDestroy(stack: Stack, cluster: Cluster, namespaces: rea
   } catch (error) {
     results.push({ case: "pulumi preview --expect-no-changes (a second run changes nothing)", ok: false, detail: (error as Error).message.slice(-1500) });
   }
-  const finalizer = finalizeDeletedNamespaces(cluster.client, namespaces);
+  const namespaces = objects.filter((o) => o.kind === "Namespace").map((o) => String(o.metadata?.name));
+  const finalizer = finalizeDeleted(cluster.client, objects);
   let destroy;
   try {
     destroy = await timedStep(durations, "destroy", () => stack.destroy({ onOutput: (text) => process.stderr.write(text), color: "never" }));
   } finally {
-    figures.namespacesFinalizedForTheMissingNamespaceController = await finalizer.stop();
+    figures.finalizedForTheMissingControllers = await finalizer.stop();
   }
   const left = ((await stack.exportStack()).deployment as { resources?: unknown[] }).resources ?? [];
   const gone = await Promise.all(namespaces.map(async (ns) => (await cluster.client.send("GET", `/api/v1/namespaces/${ns}`)).status === 404));
@@ -153,7 +154,7 @@ async function judge(cluster: Cluster, tools: PulumiTools & { gatekeeper: string
     const results = await upAndVerify(stack, cluster, objects, durations, figures);
     await manager;
     log(`conformance/pulumi: pulumi up done in ${durations.up} s`);
-    results.push(...(await previewAndDestroy(stack, cluster, config.tenants.map((t) => t.name), durations, figures)));
+    results.push(...(await previewAndDestroy(stack, cluster, objects, durations, figures)));
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -171,7 +172,7 @@ export async function runPulumiUpJudge(log: (line: string) => void = (line) => p
     notes: [
       "The Gatekeeper chart comes from the gatekeeper/v3 module in the Go module cache (charts/gatekeeper) through bulwark:deploy.charts.gatekeeper.path.",
       "No nodes: the Helm releases are applied with skipAwait and without hooks, and without the chart's webhook configuration (test-only transform); the Gatekeeper manager runs as a loopback process and reports template readiness.",
-      "No kube-controller-manager: deleted tenant namespaces are finalized by the judge, as the namespace controller would; ResourceQuotas are not awaited (test-only transform).",
+      "No kube-controller-manager: on destroy the judge drops the foregroundDeletion finalizer (the garbage collector's step; no object has dependents) and finalizes emptied namespaces (the namespace controller's step); ResourceQuotas are not awaited (test-only transform).",
       "The ClusterNetworkPolicy CRD (EKS's VPC CNI installs it) is applied from test/fixtures/crds before pulumi up.",
       "The program runs as an Automation API inline program (pulumi-language-nodejs is not served by the Go module proxy).",
       "Helm keeps the chart's CRDs on uninstall (Helm's crds/ policy); nothing is protected in existing-cluster mode.",

@@ -56,23 +56,34 @@ export function watchTemplatesReady(client: KubeClient, intervalMs = 250): { rea
 }
 
 /**
- * Beside `pulumi destroy`: this control plane runs no kube-controller-manager, so a deleted Namespace would stay
- * Terminating for ever. Once Pulumi has deleted what it put in one of `names` and deletes the namespace, this
- * does the namespace controller's last step (`/finalize` with no finalizers). Returns the namespaces finalized.
+ * Beside `pulumi destroy`: this control plane runs no kube-controller-manager. The provider deletes in the
+ * foreground, and the garbage collector would drop the `foregroundDeletion` finalizer of an object with no
+ * dependents (none here: no controller made any); the namespace controller would `/finalize` a deleted,
+ * emptied Namespace. This does both for `objects` (and the namespaces among them). Returns what it finalized.
  */
-export function finalizeDeletedNamespaces(client: KubeClient, names: readonly string[], intervalMs = 250): { stop: () => Promise<string[]> } {
+export function finalizeDeleted(client: KubeClient, objects: readonly KubeObject[], intervalMs = 250): { stop: () => Promise<string[]> } {
   const finalized = new Set<string>();
   let running = true;
+  const step = async (object: KubeObject): Promise<void> => {
+    const collection = client.collectionPath(object);
+    if (!collection) return;
+    const path = `${collection}/${encodeURIComponent(String(object.metadata?.name))}`;
+    const res = await client.send("GET", path).catch(() => undefined);
+    const metadata = res?.status === 200 ? (res.body.metadata as { deletionTimestamp?: string; finalizers?: string[] }) : undefined;
+    if (!metadata?.deletionTimestamp) return;
+    if ((metadata.finalizers ?? []).includes("foregroundDeletion")) {
+      const rest = (metadata.finalizers ?? []).filter((f) => f !== "foregroundDeletion");
+      const done = await client.send("PATCH", path, { metadata: { finalizers: rest } }, "application/merge-patch+json").catch(() => undefined);
+      if (done && done.status < 300) finalized.add(`${objectId(object)} (garbage collector)`);
+    } else if (object.kind === "Namespace" && object.apiVersion === "v1") {
+      const body = { apiVersion: "v1", kind: "Namespace", metadata: { name: object.metadata?.name }, spec: { finalizers: [] } };
+      const done = await client.send("PUT", `${path}/finalize`, body).catch(() => undefined);
+      if (done && done.status < 300) finalized.add(`${objectId(object)} (namespace controller)`);
+    }
+  };
   const loop = (async () => {
     while (running) {
-      for (const name of names) {
-        if (finalized.has(name)) continue;
-        const res = await client.send("GET", `/api/v1/namespaces/${name}`).catch(() => undefined);
-        if (res?.status !== 200 || (res.body.status as { phase?: unknown } | undefined)?.phase !== "Terminating") continue;
-        const body = { apiVersion: "v1", kind: "Namespace", metadata: { name }, spec: { finalizers: [] } };
-        const done = await client.send("PUT", `/api/v1/namespaces/${name}/finalize`, body).catch(() => undefined);
-        if (done && done.status < 300) finalized.add(name);
-      }
+      for (const object of objects) await step(object);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
