@@ -4,5 +4,6 @@ export * from "./cluster";
 export * from "./tenants";
 export * from "./policy";
 export * from "./model";
+export * from "./deploy";
 export * from "./cross-checks";
 export * from "./load";

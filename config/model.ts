@@ -1,22 +1,11 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { configKeyProblem, crossKeyProblems } from "./cross-checks";
-import { strictObject } from "./fields";
+import { deploySchema, existingTargetProblems } from "./deploy";
 import type { ConfigProblem } from "./errors";
 import { ConfigError } from "./errors";
 import { policySchema } from "./policy";
 import { tenantsSchema } from "./tenants";
-
-/**
- * How much of the stack a `pulumi up` deploys. The API endpoint is private, so the in-cluster layer can
- * only be applied from inside the VPC (or an admin network): `cluster` deploys the AWS side from
- * anywhere; `full` adds Gatekeeper, the baselines and the policies.
- */
-export const DEPLOY_PHASES = ["cluster", "full"] as const;
-export type DeployPhase = (typeof DEPLOY_PHASES)[number];
-const deploySchema = strictObject({
-  phase: z.enum(DEPLOY_PHASES, { error: "must be cluster (AWS side only) or full (AWS side and in-cluster layer)" }).optional(),
-});
 
 /** AWS regions look like `eu-west-1`, `us-gov-west-1`, `ap-southeast-4`. */
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$/, {
@@ -58,7 +47,7 @@ export interface BulwarkConfig {
   readonly cluster: z.infer<typeof clusterSchema>;
   readonly tenants: z.infer<typeof tenantsSchema>;
   readonly policy: z.infer<typeof policySchema>;
-  /** Deployment settings; `phase` defaults to `full`. */
+  /** Deployment settings; `phase` defaults to `full`, `target` to `new`. */
   readonly deploy?: z.infer<typeof deploySchema>;
 }
 
@@ -150,6 +139,9 @@ export function parseStackConfig(
         line: options.locate?.([key]),
       });
     }
+  }
+  for (const problem of existingTargetProblems(entries)) {
+    problems.push({ path: keyPath(problem.path), value: problem.value, message: problem.message, line: options.locate?.(problem.path as (string | number)[]) });
   }
   const result = stackSchema.safeParse(entries);
   if (!result.success) problems.push(...toProblems(result.error.issues, entries, options.locate));

@@ -23,4 +23,9 @@ export interface JudgeResult {
   readonly passed: number;
   readonly failed: number;
   readonly disagreements: readonly Disagreement[];
+  /**
+   * What the judge measured besides its cases (resources, durations, observed order), written as is.
+   * @default none
+   */
+  readonly figures?: Readonly<Record<string, unknown>>;
 }

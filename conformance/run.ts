@@ -64,6 +64,14 @@ async function apiserverJudges(): Promise<JudgeResult[]> {
   return module.runApiserverJudges({ projectDir: PROJECT_DIR, tools: lastTools });
 }
 
+/** The `pulumi-up` judge (conformance/pulumi/index.ts), when that tier is part of the tree. */
+async function pulumiUpJudge(): Promise<JudgeResult[]> {
+  const entry = join(__dirname, "pulumi/index.ts");
+  if (!existsSync(entry)) return [];
+  const module = (await import(entry)) as { runPulumiUpJudge: () => Promise<JudgeResult> };
+  return [await module.runPulumiUpJudge()];
+}
+
 let lastTools: Record<string, string> = {};
 
 async function main(): Promise<void> {
@@ -80,6 +88,7 @@ async function main(): Promise<void> {
       ...(await timed("differential-gator", gatekeeper, () => runDifferential({ gator, version: gatekeeper, projectDir: PROJECT_DIR, policiesDir: POLICIES_DIR, workDir }))),
     );
     judges.push(...(await timed("apiserver", "kube-apiserver", apiserverJudges)));
+    judges.push(...(await timed("pulumi-up", `pulumi ${versions.PULUMI_VERSION}`, pulumiUpJudge)));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

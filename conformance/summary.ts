@@ -39,7 +39,7 @@ export function formatSummary(judges: readonly JudgeResult[]): string {
 /** The report document, as written (stable key order, 2-space indent, final newline). */
 export function reportJson(judges: readonly JudgeResult[]): string {
   const report: ConformanceReport = {
-    judges: judges.map((j) => ({ name: j.name, version: j.version, cases: j.cases, passed: j.passed, failed: j.failed, disagreements: j.disagreements })),
+    judges: judges.map((j) => ({ name: j.name, version: j.version, cases: j.cases, passed: j.passed, failed: j.failed, disagreements: j.disagreements, ...(j.figures ? { figures: j.figures } : {}) })),
   };
   return JSON.stringify(report, null, 2) + "\n";
 }

@@ -67,5 +67,9 @@ main() {
   if [[ -x "$here/apiserver/tools.sh" ]]; then
     "$here/apiserver/tools.sh" all
   fi
+  # The pulumi-up judge's engines (the Pulumi CLI, the Kubernetes provider), when that tier is present.
+  if [[ -x "$here/pulumi/tools.sh" ]]; then
+    "$here/pulumi/tools.sh" all
+  fi
 }
 main "$@"

@@ -12,6 +12,15 @@ export interface ControlResult {
   readonly detail?: string;
 }
 
+/** The detail of every `not-verified` row. */
+export const CLUSTER_MADE_ELSEWHERE = "not verified: cluster made elsewhere (bulwark:deploy.target existing); Bulwark does not deploy or see its AWS side";
+
+/** Is this an AWS-side control (the aws layer, or an `AWS-` resource of another layer such as ECR) of a cluster made elsewhere? */
+function awsSideElsewhere(ctx: EvidenceContext, control: Control): boolean {
+  const awsSide = control.layer === "aws" || control.id.startsWith("AWS-");
+  return ctx.config.deploy?.target === "existing" && awsSide && control.enforcement.mechanism !== "organizational";
+}
+
 /** Maps a predicate's outcome to a status; organizational guidance is never enforced. */
 export function statusOf(control: Control, outcome: CheckOutcome | undefined): Status {
   if (!control.check || control.enforcement.mechanism === "organizational") return "organizational";
@@ -23,6 +32,7 @@ export function statusOf(control: Control, outcome: CheckOutcome | undefined): S
 /** Runs every control's predicate; a predicate that throws counts as missing, with the error as detail. */
 export function evaluateControls(ctx: EvidenceContext, controls: readonly Control[] = CONTROLS): ControlResult[] {
   return controls.map((control) => {
+    if (awsSideElsewhere(ctx, control)) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: CLUSTER_MADE_ELSEWHERE };
     let outcome: CheckOutcome | undefined;
     if (control.check) {
       try {

@@ -25,6 +25,7 @@ const STATUS_MEANING: Readonly<Record<Status, string>> = {
   enforced: "in the plan/manifests with the right settings; its effect needs AWS or a live cluster to observe",
   partial: "in place with a named gap",
   organizational: "guidance no code can enforce; never counted as enforced",
+  "not-verified": "not verified: cluster made elsewhere (an AWS-side control Bulwark neither deploys nor sees); never counted as enforced",
   missing: "not in place for this stack",
 };
 
@@ -83,7 +84,8 @@ export function toMarkdown(data: ReportData): string {
     "",
   );
   out.push("## Summary", "", "| status | controls | meaning |", "| --- | ---: | --- |");
-  for (const s of STATUSES) out.push(`| ${s} | ${summary[s]} | ${STATUS_MEANING[s]} |`);
+  // not-verified exists only for clusters made elsewhere: other stacks' summaries stay as they were.
+  for (const s of STATUSES.filter((status) => status !== "not-verified" || summary[status] > 0)) out.push(`| ${s} | ${summary[s]} | ${STATUS_MEANING[s]} |`);
   out.push(`| **total** | **${summary.total}** | |`, "");
   const missing = data.results.filter((r) => r.status === "missing");
   if (missing.length > 0) out.push(`**Missing:** ${missing.map((r) => `\`${r.control.id}\``).join(", ")}`, "");
@@ -161,5 +163,5 @@ export function toJson(data: ReportData): unknown {
 /** One line for `npm start` and `npm run report`. */
 export function formatSummaryLine(data: Pick<ReportData, "stack" | "summary">, file: string): string {
   const s = data.summary;
-  return `report: ${s.total} controls for stack ${data.stack}: ${s["enforced-and-verified"]} enforced and verified, ${s.enforced} enforced, ${s.partial} partial, ${s.organizational} organizational, ${s.missing} missing -> ${file}`;
+  return `report: ${s.total} controls for stack ${data.stack}: ${s["enforced-and-verified"]} enforced and verified, ${s.enforced} enforced, ${s.partial} partial, ${s.organizational} organizational, ${s["not-verified"] > 0 ? `${s["not-verified"]} not verified (cluster made elsewhere), ` : ""}${s.missing} missing -> ${file}`;
 }

@@ -112,5 +112,9 @@ export interface Control {
   readonly check?: (ctx: EvidenceContext) => CheckOutcome;
 }
 
-export const STATUSES = ["enforced-and-verified", "enforced", "partial", "organizational", "missing"] as const;
+/**
+ * `not-verified`: an AWS-side control of a cluster made elsewhere (`bulwark:deploy.target: existing`), which
+ * Bulwark neither deploys nor sees; never counted as enforced, nor as missing.
+ */
+export const STATUSES = ["enforced-and-verified", "enforced", "partial", "organizational", "not-verified", "missing"] as const;
 export type Status = (typeof STATUSES)[number];

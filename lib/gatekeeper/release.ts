@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ChartSource, GatekeeperImages } from "../../config/deploy";
 import { ALWAYS_EXEMPT_NAMESPACES, GATEKEEPER_NAMESPACE, SYSTEM_NAMESPACES } from "../../config/namespaces";
 
 /**
@@ -38,6 +39,17 @@ export interface GatekeeperReleaseArgs {
    * ValidatingAdmissionPolicies generated from the CEL templates enforce inside the API server anyway)
    */
   readonly webhookFailOpenAcceptingBypassDuringOutage?: boolean;
+  /**
+   * Where the chart comes from (air-gapped installs): a local chart directory or an OCI registry, at the
+   * pinned version (see {@link gatekeeperChartArgs}).
+   * @default the public chart repository, GATEKEEPER_CHART.repository, at GATEKEEPER_CHART.version
+   */
+  readonly chartSource?: ChartSource;
+  /**
+   * The chart's images from a mirror, each pinned by digest.
+   * @default the chart's own public images, by tag
+   */
+  readonly images?: GatekeeperImages;
 }
 
 /** Secure defaults of {@link GatekeeperRelease}, in one place. */
@@ -64,6 +76,7 @@ export function gatekeeperValues(args: Omit<GatekeeperReleaseArgs, "provider">):
   }
   const failOpen = args.webhookFailOpenAcceptingBypassDuringOutage ?? GATEKEEPER_DEFAULTS.webhookFailOpen;
   return {
+    ...(args.images ? mirroredImageValues(args.images) : {}),
     replicas,
     pdb: { controllerManager: { minAvailable: replicas - 1 } },
     controllerManager: { exemptNamespaces: exempt, resources: GATEKEEPER_DEFAULTS.resources },
@@ -89,6 +102,43 @@ export function gatekeeperValues(args: Omit<GatekeeperReleaseArgs, "provider">):
 }
 
 /**
+ * Chart values that take every image the chart runs from `images.registry`, by digest. The chart writes
+ * `repository:tag` for its hook images, so the digest's `sha256` goes with the repository and its hex is the
+ * "tag"; for the manager it writes the repository alone when `release` is empty.
+ */
+export function mirroredImageValues(images: GatekeeperImages): Record<string, unknown> {
+  const hex = (digest: string) => digest.slice("sha256:".length);
+  const crds = `${images.registry}/openpolicyagent/gatekeeper-crds`;
+  const crdsHook = { repository: `${crds}@sha256`, tag: hex(images.digests.gatekeeperCrds) };
+  return {
+    image: {
+      repository: `${images.registry}/openpolicyagent/gatekeeper@${images.digests.gatekeeper}`,
+      crdRepository: `${crds}@${images.digests.gatekeeperCrds}`,
+      release: "",
+    },
+    preInstall: { crdRepository: { image: { repository: `${crds}@${images.digests.gatekeeperCrds}`, tag: "" } } },
+    postInstall: {
+      labelNamespace: { image: crdsHook },
+      probeWebhook: { image: { repository: `${images.registry}/curlimages/curl@sha256`, tag: hex(images.digests.curl) } },
+    },
+    postUpgrade: { labelNamespace: { image: crdsHook } },
+    preUninstall: { deleteWebhookConfigurations: { image: crdsHook } },
+  };
+}
+
+/** The Release's chart arguments for a chart source; every source is held to the pinned chart version. */
+export function gatekeeperChartArgs(source: ChartSource | undefined): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
+  if (source?.path !== undefined) return { chart: source.path };
+  if (source?.oci !== undefined) {
+    if (source.version !== GATEKEEPER_CHART.version) {
+      throw new Error(`GatekeeperRelease: chart version ${JSON.stringify(source.version)} from ${source.oci} is not the pinned ${GATEKEEPER_CHART.version} the values are written for`);
+    }
+    return { chart: source.oci, version: source.version };
+  }
+  return { chart: GATEKEEPER_CHART.name, version: GATEKEEPER_CHART.version, repositoryOpts: { repo: GATEKEEPER_CHART.repository } };
+}
+
+/**
  * Gatekeeper from its Helm chart (a `helm.v3.Release`, not a remote component, so its inputs are
  * testable): several replicas with a PodDisruptionBudget, resource limits, audit on, the exempt
  * namespaces of the policy config, fail-closed webhook, VAP generation for CEL templates.
@@ -99,14 +149,13 @@ export class GatekeeperRelease extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatekeeperReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const values = gatekeeperValues(args); // validates before anything is registered
+    const chart = gatekeeperChartArgs(args.chartSource);
     super("bulwark:gatekeeper:Release", name, {}, opts);
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
         name: GATEKEEPER_CHART.name,
-        chart: GATEKEEPER_CHART.name,
-        version: GATEKEEPER_CHART.version,
-        repositoryOpts: { repo: GATEKEEPER_CHART.repository },
+        ...chart,
         namespace: GATEKEEPER_CHART.namespace,
         createNamespace: true,
         atomic: true,

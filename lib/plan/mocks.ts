@@ -118,6 +118,18 @@ export function mockCall(account: MockAccount, token: string, inputs: Record<str
       const short = region.replace(/^([a-z]{2})-([a-z])[a-z]*-([0-9])$/, "$1$2$3");
       return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${short}-az${i + 1}`), groupNames: [region], state: inputs.state, id: region };
     }
+    case "aws:eks/getCluster:getCluster": {
+      // A cluster made elsewhere (bulwark:deploy.target: existing, eksClusterName).
+      const name = String(inputs.name);
+      return {
+        id: name,
+        name,
+        arn: `arn:${partition}:eks:${region}:${accountId}:cluster/${name}`,
+        endpoint: `https://${mockHex(`eks/${name}`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthorities: [{ data: Buffer.from(`mock CA of ${name}`).toString("base64") }],
+        vpcConfig: { vpcId: `vpc-${mockHex(`vpc/${name}`, 17)}` },
+      };
+    }
     default: {
       const message = `the mock harness does not answer provider function ${token}; add it to lib/plan/mocks.ts`;
       // The runtime reports a failed invoke by the gRPC error's `details`, so the message goes there too.

@@ -24,6 +24,12 @@ describe("conformance summary", () => {
     expect(Object.keys(parsed)).toEqual(["judges"]);
     expect(Object.keys(parsed.judges[0])).toEqual(["name", "version", "cases", "passed", "failed", "disagreements"]);
   });
+
+  it("keeps a judge's figures (resources, durations, order) when it reports them", () => {
+    const figures = { durationsS: { up: 12.5 }, createdTypesInOrder: ["kubernetes:helm.sh/v3:Release"] };
+    const parsed = JSON.parse(reportJson([{ ...judge("pulumi-up", 1, 1, 0), figures }])) as { judges: Record<string, unknown>[] };
+    expect(parsed.judges[0].figures).toEqual(figures);
+  });
 });
 
 describe("gator output", () => {

@@ -55,6 +55,19 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(synthesized?.spec).toEqual((policy.template as { spec: unknown }).spec);
   });
 
+  it.each(templates.map((t) => [t.metadata.name, t] as const))("template %s declares no empty `properties: {}` (the API server drops it: a perpetual diff for pulumi up)", (_name, template) => {
+    const empties: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (node === null || typeof node !== "object") return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "properties" && value !== null && typeof value === "object" && Object.keys(value).length === 0) empties.push(`${path}.properties`);
+        walk(value, `${path}.${key}`);
+      }
+    };
+    walk(template.spec.crd, "spec.crd");
+    expect(empties).toEqual([]);
+  });
+
   it.each(templates.map((t) => [t.metadata.name, t] as const))("template %s has a structural parameters schema", (_name, template) => {
     const schema = (template.spec.crd as { spec: { validation: { openAPIV3Schema: Record<string, unknown> } } }).spec.validation.openAPIV3Schema;
     expect(structuralProblems(schema)).toEqual([]);

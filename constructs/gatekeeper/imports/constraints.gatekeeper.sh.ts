@@ -787,7 +787,7 @@ export interface BulwarkIngressTlsSpec {
   /**
    * @schema BulwarkIngressTlsSpec#parameters
    */
-  readonly parameters?: BulwarkIngressTlsSpecParameters;
+  readonly parameters?: any;
 }
 
 /**
@@ -797,26 +797,7 @@ export interface BulwarkIngressTlsSpec {
 export function toJson_BulwarkIngressTlsSpec(obj: BulwarkIngressTlsSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'parameters': toJson_BulwarkIngressTlsSpecParameters(obj.parameters),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema BulwarkIngressTlsSpecParameters
- */
-export interface BulwarkIngressTlsSpecParameters {
-}
-
-/**
- * Converts an object of type 'BulwarkIngressTlsSpecParameters' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BulwarkIngressTlsSpecParameters(obj: BulwarkIngressTlsSpecParameters | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
+    'parameters': obj.parameters,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1388,7 +1369,7 @@ export interface BulwarkPersistentVolumeNoHostPathSpec {
   /**
    * @schema BulwarkPersistentVolumeNoHostPathSpec#parameters
    */
-  readonly parameters?: BulwarkPersistentVolumeNoHostPathSpecParameters;
+  readonly parameters?: any;
 }
 
 /**
@@ -1398,26 +1379,7 @@ export interface BulwarkPersistentVolumeNoHostPathSpec {
 export function toJson_BulwarkPersistentVolumeNoHostPathSpec(obj: BulwarkPersistentVolumeNoHostPathSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'parameters': toJson_BulwarkPersistentVolumeNoHostPathSpecParameters(obj.parameters),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema BulwarkPersistentVolumeNoHostPathSpecParameters
- */
-export interface BulwarkPersistentVolumeNoHostPathSpecParameters {
-}
-
-/**
- * Converts an object of type 'BulwarkPersistentVolumeNoHostPathSpecParameters' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BulwarkPersistentVolumeNoHostPathSpecParameters(obj: BulwarkPersistentVolumeNoHostPathSpecParameters | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
+    'parameters': obj.parameters,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2541,7 +2503,7 @@ export interface BulwarkServiceNoExternalIPsSpec {
   /**
    * @schema BulwarkServiceNoExternalIPsSpec#parameters
    */
-  readonly parameters?: BulwarkServiceNoExternalIPsSpecParameters;
+  readonly parameters?: any;
 }
 
 /**
@@ -2551,26 +2513,7 @@ export interface BulwarkServiceNoExternalIPsSpec {
 export function toJson_BulwarkServiceNoExternalIPsSpec(obj: BulwarkServiceNoExternalIPsSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'parameters': toJson_BulwarkServiceNoExternalIPsSpecParameters(obj.parameters),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema BulwarkServiceNoExternalIPsSpecParameters
- */
-export interface BulwarkServiceNoExternalIPsSpecParameters {
-}
-
-/**
- * Converts an object of type 'BulwarkServiceNoExternalIPsSpecParameters' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BulwarkServiceNoExternalIPsSpecParameters(obj: BulwarkServiceNoExternalIPsSpecParameters | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
+    'parameters': obj.parameters,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2669,7 +2612,7 @@ export interface BulwarkServiceNoNodePortSpec {
   /**
    * @schema BulwarkServiceNoNodePortSpec#parameters
    */
-  readonly parameters?: BulwarkServiceNoNodePortSpecParameters;
+  readonly parameters?: any;
 }
 
 /**
@@ -2679,26 +2622,7 @@ export interface BulwarkServiceNoNodePortSpec {
 export function toJson_BulwarkServiceNoNodePortSpec(obj: BulwarkServiceNoNodePortSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'parameters': toJson_BulwarkServiceNoNodePortSpecParameters(obj.parameters),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema BulwarkServiceNoNodePortSpecParameters
- */
-export interface BulwarkServiceNoNodePortSpecParameters {
-}
-
-/**
- * Converts an object of type 'BulwarkServiceNoNodePortSpecParameters' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BulwarkServiceNoNodePortSpecParameters(obj: BulwarkServiceNoNodePortSpecParameters | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
+    'parameters': obj.parameters,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
