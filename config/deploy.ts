@@ -119,3 +119,12 @@ export function existingTargetProblems(entries: Readonly<Record<string, unknown>
   });
   return problems;
 }
+
+/**
+ * Whether the stack deploys the AWS Load Balancer Controller (and so its IngressClasses, whose
+ * IngressClassParams CRD the controller's chart brings): on a cluster Bulwark makes, and on one made
+ * elsewhere when its EKS name is known; not onto a bare kubeconfig.
+ */
+export function deploysLoadBalancerController(deploy: DeployConfig | undefined): boolean {
+  return deploy?.target !== "existing" || deploy.eksClusterName !== undefined;
+}

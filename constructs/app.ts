@@ -4,6 +4,7 @@ import { TenantNamespace } from "./baseline/tenant-namespace";
 import { guardrailTenantsFromConfig, tenantNamespacePropsFromConfig, tenantServicePropsFromConfig } from "./from-config";
 import { addGatekeeperCharts } from "./gatekeeper";
 import { ClusterNetworkGuardrails } from "./network/cluster-network-guardrails";
+import { deploysLoadBalancerController } from "../config/deploy";
 import { AlbIngressClasses } from "./network/ingress-classes";
 import { TenantService } from "./workload/tenant-service";
 
@@ -43,8 +44,10 @@ export function buildBulwarkApp(config: BulwarkConfig, options: BulwarkAppOption
   }
   const guardrails = new Chart(app, CLUSTER_NETWORK_CHART, { disableResourceNameHashes: true });
   new ClusterNetworkGuardrails(guardrails, "guardrails", { tenants: guardrailTenantsFromConfig(config) });
-  const ingressClasses = new Chart(app, INGRESS_CLASSES_CHART, { disableResourceNameHashes: true });
-  new AlbIngressClasses(ingressClasses, "alb", { publicNamespaces: config.policy.publicLoadBalancerNamespaces ?? [] });
+  if (deploysLoadBalancerController(config.deploy)) {
+    const ingressClasses = new Chart(app, INGRESS_CLASSES_CHART, { disableResourceNameHashes: true });
+    new AlbIngressClasses(ingressClasses, "alb", { publicNamespaces: config.policy.publicLoadBalancerNamespaces ?? [] });
+  }
   addGatekeeperCharts(app, config);
   return app;
 }

@@ -123,6 +123,7 @@ export function deployInClusterLayer(config: BulwarkConfig, charts: readonly Syn
   const baselines = charts
     .filter((c) => c.name !== TEMPLATES_CHART && c.name !== CONSTRAINTS_CHART && c.name !== INGRESS_CLASSES_CHART && !c.name.startsWith(SERVICES_CHART_PREFIX))
     .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [gatekeeper] }));
+  // Synthesized exactly when the controller is deployed (config/deploy.ts deploysLoadBalancerController).
   const ingressClasses =
     loadBalancerController &&
     new Cdk8sChartResources(INGRESS_CLASSES_CHART, { objects: chartObjectsOf(chart(INGRESS_CLASSES_CHART)), provider, dependsOn: [loadBalancerController.release] });

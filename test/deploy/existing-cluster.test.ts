@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../../config/errors";
+import { loadStackFile } from "../../config/load";
 import { GATEKEEPER_CHART } from "../../lib/gatekeeper/release";
 import type { Plan, PlannedResource } from "../../lib/plan/engine";
 import { planStack } from "../../stacks/plan";
@@ -12,9 +13,11 @@ const releaseOf = (plan: Plan, chart: string) => byType(plan, "kubernetes:helm.s
 
 describe("bulwark:deploy.target existing, with a kubeconfig", () => {
   let plan: Plan;
+  let project: string;
   beforeAll(async () => {
     const text = existingStackText({ target: "existing", kubeconfig: { path: "kubeconfigs/prod.yaml", context: "prod-admin" } }, withoutIdentities);
-    plan = await planStack("dev", scratchProject(text));
+    project = scratchProject(text);
+    plan = await planStack("dev", project);
   });
 
   test("deploys only the in-cluster layer: no AWS resource, no cluster component, no load balancer controller", () => {
@@ -30,7 +33,9 @@ describe("bulwark:deploy.target existing, with a kubeconfig", () => {
   });
 
   test("every synthesized object is deployed, templates after Gatekeeper, constraints after templates", () => {
-    const objects = synthObjects();
+    const objects = synthObjects(loadStackFile("dev", project));
+    // No load balancer controller here, so no IngressClasses either (their CRD comes with its chart).
+    expect(objects.filter((o) => o.kind === "IngressClass" || o.kind === "IngressClassParams")).toEqual([]);
     const kubernetes = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm"));
     expect(kubernetes).toHaveLength(objects.length);
     const release = releaseOf(plan, "gatekeeper");
