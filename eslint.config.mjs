@@ -36,9 +36,7 @@ const layerRules = Object.entries(FORBIDDEN_IMPORTS).map(([layer, forbidden]) =>
             group: pathsTo(folder),
             message: `layering: ${layer}/ must not import ${folder}/ (config ← constructs, lib ← report ← stacks; see eslint.config.mjs)`,
           })),
-          ...(NO_PULUMI.has(layer)
-            ? [{ group: ["@pulumi/*"], message: `layering: ${layer}/ must not import Pulumi; Pulumi code lives in lib/` }]
-            : []),
+          ...(NO_PULUMI.has(layer) ? [{ group: ["@pulumi/*"], message: `layering: ${layer}/ must not import Pulumi; Pulumi code lives in lib/` }] : []),
         ],
       },
     ],
@@ -46,7 +44,21 @@ const layerRules = Object.entries(FORBIDDEN_IMPORTS).map(([layer, forbidden]) =>
 }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "coverage/**", "bench/out/**", "build/**", "examples/*/node_modules/**", "examples/*/build/**", "examples/*/dist/**", "constructs/gatekeeper/imports/**", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "coverage/**",
+      "bench/out/**",
+      "build/**",
+      "examples/*/node_modules/**",
+      "examples/*/build/**",
+      "examples/*/dist/**",
+      "constructs/gatekeeper/imports/**",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -35,4 +35,15 @@ const { seconds, cpuSeconds } = measureMedian(runs, check);
 const { seconds: floor, cpuSeconds: floorCpuSeconds } = measureMedian(runs, parse);
 rmSync(dir, { recursive: true, force: true });
 if (objects !== count) throw new Error(`checked ${objects} objects, expected ${count}`);
-console.log(JSON.stringify({ objects: count, constraints: checker.policySet.size, compileSeconds, seconds, floorSeconds: floor, cpuSeconds, floorCpuSeconds, peakRssMiB: peakRssMiB() }));
+console.log(
+  JSON.stringify({
+    objects: count,
+    constraints: checker.policySet.size,
+    compileSeconds,
+    seconds,
+    floorSeconds: floor,
+    cpuSeconds,
+    floorCpuSeconds,
+    peakRssMiB: peakRssMiB(),
+  }),
+);

@@ -21,7 +21,16 @@ function podSpec(i: number): Record<string, unknown> {
     automountServiceAccountToken: compliant ? false : undefined,
     securityContext: compliant ? { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } : { runAsUser: 0 },
     hostNetwork: i % 17 === 0 ? true : undefined,
-    initContainers: i % 5 === 0 ? [{ name: "init", image: `${ECR}tools/init:1.${i % 9}`, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "50m", memory: "32Mi" } } }] : undefined,
+    initContainers:
+      i % 5 === 0
+        ? [
+            {
+              name: "init",
+              image: `${ECR}tools/init:1.${i % 9}`,
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "50m", memory: "32Mi" } },
+            },
+          ]
+        : undefined,
     containers: [
       {
         name: "app",
@@ -49,7 +58,12 @@ export function benchObject(i: number): Record<string, unknown> {
     case 3:
       return { apiVersion: "apps/v1", kind: "Deployment", metadata: meta, spec: { selector: { matchLabels: LABELS }, template } };
     case 4:
-      return { apiVersion: "apps/v1", kind: ["StatefulSet", "DaemonSet", "ReplicaSet"][i % 3], metadata: meta, spec: { selector: { matchLabels: LABELS }, template } };
+      return {
+        apiVersion: "apps/v1",
+        kind: ["StatefulSet", "DaemonSet", "ReplicaSet"][i % 3],
+        metadata: meta,
+        spec: { selector: { matchLabels: LABELS }, template },
+      };
     case 5:
       return i % 2
         ? { apiVersion: "batch/v1", kind: "Job", metadata: meta, spec: { template } }
@@ -57,9 +71,19 @@ export function benchObject(i: number): Record<string, unknown> {
     case 6:
       return { apiVersion: "v1", kind: "Service", metadata: meta, spec: { type: ["ClusterIP", "NodePort", "LoadBalancer"][i % 3], ports: [{ port: 443 }] } };
     case 7:
-      return { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: meta, spec: { tls: i % 2 ? [{ hosts: ["a.example.com"] }] : undefined, rules: [{ host: "a.example.com" }] } };
+      return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: meta,
+        spec: { tls: i % 2 ? [{ hosts: ["a.example.com"] }] : undefined, rules: [{ host: "a.example.com" }] },
+      };
     case 8:
-      return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta, rules: [{ apiGroups: [""], resources: ["pods"], verbs: i % 2 ? ["get", "list"] : ["*"] }] };
+      return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: meta,
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: i % 2 ? ["get", "list"] : ["*"] }],
+      };
     case 9:
       return {
         apiVersion: "rbac.authorization.k8s.io/v1",
@@ -69,7 +93,11 @@ export function benchObject(i: number): Record<string, unknown> {
         subjects: [{ kind: "Group", name: i % 4 === 1 ? "system:authenticated" : "oidc:team" }],
       };
     case 10:
-      return { apiVersion: "v1", kind: "Namespace", metadata: { name: `ns-${i}`, labels: i % 2 ? { owner: "team", "pod-security.kubernetes.io/enforce": "restricted" } : {} } };
+      return {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: `ns-${i}`, labels: i % 2 ? { owner: "team", "pod-security.kubernetes.io/enforce": "restricted" } : {} },
+      };
     default:
       return { apiVersion: "v1", kind: "ConfigMap", metadata: meta, data: { key: `value-${i}` } };
   }

@@ -11,4 +11,12 @@ const count = Number(process.argv[2]);
 const bundle = synthesizeGatekeeperObjects({ config: loadStackFile("dev", join(__dirname, "..")), bundle: "all" });
 const objects = corpusObjects(count);
 const report = differential(bundle, objects);
-console.log(JSON.stringify({ objects: objects.length, compared: report.compared, delegated: report.delegated, refused: report.refused.length, disagreements: report.disagreements.length }));
+console.log(
+  JSON.stringify({
+    objects: objects.length,
+    compared: report.compared,
+    delegated: report.delegated,
+    refused: report.refused.length,
+    disagreements: report.disagreements.length,
+  }),
+);

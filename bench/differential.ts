@@ -65,11 +65,7 @@ const FAILED = / could not be evaluated \(fails closed\)| not bool \(fails close
 
 /** The plain messages of the validations that have a messageExpression (what a failed one falls back to). */
 function plainMessages(template: ClosureTemplate): ReadonlySet<string> {
-  return new Set(
-    template.reference.validations
-      .filter((v) => v.messageExpression)
-      .map((v) => v.message ?? `failed expression: ${v.check.text}`),
-  );
+  return new Set(template.reference.validations.filter((v) => v.messageExpression).map((v) => v.message ?? `failed expression: ${v.check.text}`));
 }
 
 function evaluateBoth(object: K8sObject, pairs: readonly Pairing[], report: DifferentialReport, label: string): void {

@@ -27,5 +27,7 @@ void (async () => {
   const plan = await planStack(stack, dir);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (dir !== root) rmSync(dir, { recursive: true, force: true });
-  console.log(JSON.stringify({ stack: tenants === undefined ? "dev" : `${tenants} tenants`, resources: plan.resources.length, seconds, peakRssMiB: peakRssMiB() }));
+  console.log(
+    JSON.stringify({ stack: tenants === undefined ? "dev" : `${tenants} tenants`, resources: plan.resources.length, seconds, peakRssMiB: peakRssMiB() }),
+  );
 })();

@@ -2,17 +2,66 @@
  * The bench's figures and how they are printed: `npm run bench` prints this and writes `results.json`;
  * a test checks that the README's Performance section shows the table and verdicts of `results.json`.
  */
-export interface SynthFigure { tenants: number; objects: number; seconds: number; floorSeconds: number; peakRssMiB: number; objectsPerSecond: number; floorRatio: number }
+export interface SynthFigure {
+  tenants: number;
+  objects: number;
+  seconds: number;
+  floorSeconds: number;
+  peakRssMiB: number;
+  objectsPerSecond: number;
+  floorRatio: number;
+}
 /** `seconds` wall time on one pinned core; `cpuSeconds` the CPU time the process used for it (the same when the core is not shared). */
-export interface CheckFigure { objects: number; constraints: number; compileSeconds: number; seconds: number; floorSeconds: number; cpuSeconds: number; floorCpuSeconds: number; peakRssMiB: number; objectsPerSecond: number; cpuObjectsPerSecond: number; floorRatio: number }
+export interface CheckFigure {
+  objects: number;
+  constraints: number;
+  compileSeconds: number;
+  seconds: number;
+  floorSeconds: number;
+  cpuSeconds: number;
+  floorCpuSeconds: number;
+  peakRssMiB: number;
+  objectsPerSecond: number;
+  cpuObjectsPerSecond: number;
+  floorRatio: number;
+}
 /** One large check run on `workers` worker threads (0: one thread), unpinned (bench/check-parallel-worker.ts). */
-export interface ParallelRun { objects: number; workers: number; cores: number; seconds: number; cpuSeconds: number; deny: number; peakRssMiB: number }
+export interface ParallelRun {
+  objects: number;
+  workers: number;
+  cores: number;
+  seconds: number;
+  cpuSeconds: number;
+  deny: number;
+  peakRssMiB: number;
+}
 /** The same large input on one thread and on worker threads; `speedup` is the one-thread wall time over the workers'. */
-export interface ParallelFigure { oneThread: ParallelRun; parallel: ParallelRun; speedup: number }
-export interface CelFigure { constantMicroseconds: number; functionCallsMicroseconds: number; comprehensionMicroseconds: number; constraintsPerPod: number }
+export interface ParallelFigure {
+  oneThread: ParallelRun;
+  parallel: ParallelRun;
+  speedup: number;
+}
+export interface CelFigure {
+  constantMicroseconds: number;
+  functionCallsMicroseconds: number;
+  comprehensionMicroseconds: number;
+  constraintsPerPod: number;
+}
 /** The closure engine against the reference engine on the generated corpus (bench/differential-worker.ts). */
-export interface DifferentialFigure { objects: number; compared: number; delegated: number; refused: number; disagreements: number }
-export interface PlanFigure { stack: string; resources: number; seconds: number; peakRssMiB: number; resourcesPerSecond: number }
+export interface DifferentialFigure {
+  objects: number;
+  compared: number;
+  delegated: number;
+  refused: number;
+  disagreements: number;
+}
+export interface PlanFigure {
+  stack: string;
+  resources: number;
+  seconds: number;
+  peakRssMiB: number;
+  resourcesPerSecond: number;
+}
 
 export const TARGETS = {
   synth1000TenantsSeconds: 20,
@@ -25,7 +74,12 @@ export const TARGETS = {
 } as const;
 
 export interface BenchResults {
-  readonly machine: { readonly cores: number; readonly node: string; readonly pinnedToOneCore: boolean; readonly loadAverage?: { readonly start: number; readonly end: number } };
+  readonly machine: {
+    readonly cores: number;
+    readonly node: string;
+    readonly pinnedToOneCore: boolean;
+    readonly loadAverage?: { readonly start: number; readonly end: number };
+  };
   readonly targets: typeof TARGETS;
   readonly synth: readonly SynthFigure[];
   readonly check: readonly CheckFigure[];
@@ -45,14 +99,19 @@ export function renderTable(results: Pick<BenchResults, "synth" | "check" | "che
   return [
     "| bench | size | time | rate | floor | ratio to floor | peak RSS |",
     "| --- | --- | --- | --- | --- | --- | --- |",
-    ...results.synth.map((f) => `| synth | ${f.tenants} tenants, ${f.objects} objects | ${fmt(f.seconds)} s | ${f.objectsPerSecond} obj/s | YAML serialization ${fmt(f.floorSeconds)} s | ${fmt(f.floorRatio, 1)}x | ${f.peakRssMiB} MiB |`),
+    ...results.synth.map(
+      (f) =>
+        `| synth | ${f.tenants} tenants, ${f.objects} objects | ${fmt(f.seconds)} s | ${f.objectsPerSecond} obj/s | YAML serialization ${fmt(f.floorSeconds)} s | ${fmt(f.floorRatio, 1)}x | ${f.peakRssMiB} MiB |`,
+    ),
     ...results.check.map(
       (f) =>
         `| check (${f.constraints} constraints) | ${f.objects} objects | ${fmt(f.seconds)} s (${fmt(f.cpuSeconds)} s CPU; +${fmt(f.compileSeconds)} s compile) | ${f.objectsPerSecond} obj/s (${f.cpuObjectsPerSecond} by CPU time) | plain parse ${fmt(f.floorSeconds)} s (${fmt(f.floorCpuSeconds)} s CPU) | ${fmt(f.floorRatio, 1)}x | ${f.peakRssMiB} MiB |`,
     ),
     large(results.checkParallel.oneThread),
     large(results.checkParallel.parallel),
-    ...results.plan.map((f) => `| plan | ${f.stack}, ${f.resources} resources | ${fmt(f.seconds)} s | ${f.resourcesPerSecond} res/s | — | — | ${f.peakRssMiB} MiB |`),
+    ...results.plan.map(
+      (f) => `| plan | ${f.stack}, ${f.resources} resources | ${fmt(f.seconds)} s | ${f.resourcesPerSecond} res/s | — | — | ${f.peakRssMiB} MiB |`,
+    ),
   ];
 }
 

@@ -29,7 +29,12 @@ function main(): void {
   const check: CheckFigure[] = [1000, 10000].map((objects) => {
     step(`check ${objects} objects`);
     const f = runWorker<Measured<CheckFigure>>("check-worker.ts", [String(objects)]);
-    return { ...f, objectsPerSecond: Math.round(f.objects / f.seconds), cpuObjectsPerSecond: Math.round(f.objects / f.cpuSeconds), floorRatio: f.seconds / f.floorSeconds };
+    return {
+      ...f,
+      objectsPerSecond: Math.round(f.objects / f.seconds),
+      cpuObjectsPerSecond: Math.round(f.objects / f.cpuSeconds),
+      floorRatio: f.seconds / f.floorSeconds,
+    };
   });
   const large = (workers: number) => {
     step(`check ${LARGE_CHECK_OBJECTS} objects, ${workers === 0 ? "one thread" : `${workers} worker threads`}`);

@@ -1,26 +1,33 @@
 import { z } from "zod";
 import { cidr, dns1123Label, parseCidr, strictObject } from "./fields";
 import type { KubernetesVersion } from "./kubernetes-versions";
-import { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
+
+import { ADDON_VERSION, addonPinProblem } from "./addons";
 
 export type { KubernetesVersion } from "./kubernetes-versions";
+export type { AddonKey, AddonVersions } from "./addons";
+export { ADDON_NAMES, ADDON_VERSION, PINNED_ADDON_VERSIONS, addonPinProblem, unpinnedAddons, unpinnedAddonsNotice } from "./addons";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 
-const kubernetesVersion = z.union([z.string(), z.number()], {
-  error: (issue) => (issue.input === undefined ? `is required: a quoted minor version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` : undefined),
-}).superRefine((value, ctx) => {
-  if (typeof value === "number") {
-    ctx.addIssue({
-      code: "custom",
-      message: `must be a quoted string such as "1.33": YAML reads an unquoted ${value} as a number (1.30 becomes 1.3)`,
-    });
-  } else if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(value)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `must be one of the supported minor versions: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-    });
-  }
-}).transform((value) => value as KubernetesVersion);
+const kubernetesVersion = z
+  .union([z.string(), z.number()], {
+    error: (issue) => (issue.input === undefined ? `is required: a quoted minor version, one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` : undefined),
+  })
+  .superRefine((value, ctx) => {
+    if (typeof value === "number") {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a quoted string such as "1.33": YAML reads an unquoted ${value} as a number (1.30 becomes 1.3)`,
+      });
+    } else if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be one of the supported minor versions: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+      });
+    }
+  })
+  .transform((value) => value as KubernetesVersion);
 
 /** EKS cluster names: 1-100 characters, alphanumerics, '-' and '_', starting with a letter or digit. */
 const clusterName = z.string().regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, {
@@ -61,29 +68,6 @@ export const BOTTLEROCKET_AMI_TYPES = [
 ] as const;
 export type BottlerocketAmiType = (typeof BOTTLEROCKET_AMI_TYPES)[number];
 
-/** The EKS managed add-ons every Bulwark cluster runs, by their key in `addonVersions`. */
-export const ADDON_NAMES = {
-  vpcCni: "vpc-cni",
-  coredns: "coredns",
-  kubeProxy: "kube-proxy",
-  podIdentityAgent: "eks-pod-identity-agent",
-  ebsCsiDriver: "aws-ebs-csi-driver",
-} as const;
-export type AddonKey = keyof typeof ADDON_NAMES;
-/** Resolved add-on versions; an absent add-on is created unpinned (EKS installs its default at create). */
-export type AddonVersions = Readonly<Partial<Record<AddonKey, string>>>;
-
-/** The pinned add-on versions of each Kubernetes version: the sourced ones of the versions table. */
-export const PINNED_ADDON_VERSIONS: Readonly<Record<KubernetesVersion, AddonVersions>> = Object.fromEntries(
-  SUPPORTED_KUBERNETES_VERSIONS.map((version) => [
-    version,
-    Object.fromEntries(Object.entries(KUBERNETES_VERSIONS[version].addons).map(([key, pin]) => [key, pin.version])),
-  ]),
-) as Record<KubernetesVersion, AddonVersions>;
-
-/** EKS add-on versions look like `v1.19.5-eksbuild.3`. */
-export const ADDON_VERSION = /^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/;
-
 /**
  * EKS service quotas (default values) a stack file must fit. Source: Amazon EKS User Guide, "View and manage
  * Amazon EKS and Fargate service quotas" (docs.aws.amazon.com/eks/latest/userguide/service-quotas.html):
@@ -117,9 +101,7 @@ export function worldOpenCidrProblem(text: string): string | undefined {
 
 /** Why a whole list of allowed CIDRs is too broad together, or undefined. */
 export function cidrListCoverageProblem(cidrs: readonly string[]): string | undefined {
-  const covered = cidrs
-    .filter((c) => !c.includes(":"))
-    .reduce((sum, c) => sum + 2 ** (32 - Number(c.split("/")[1])), 0);
+  const covered = cidrs.filter((c) => !c.includes(":")).reduce((sum, c) => sum + 2 ** (32 - Number(c.split("/")[1])), 0);
   if (covered > MAX_ALLOWED_IPV4_ADDRESSES) {
     return `together cover ${covered} IPv4 addresses, more than one /8 (${MAX_ALLOWED_IPV4_ADDRESSES}); list narrower networks`;
   }
@@ -180,12 +162,22 @@ const network = strictObject({
 }).superRefine((value, ctx) => {
   if ((value.vpcId === undefined) !== (value.privateSubnetIds === undefined)) {
     const missing = value.vpcId === undefined ? "vpcId" : "privateSubnetIds";
-    ctx.addIssue({ code: "custom", path: [missing], input: undefined, message: "is required with an existing VPC: set both vpcId and privateSubnetIds, or neither to create a VPC" });
+    ctx.addIssue({
+      code: "custom",
+      path: [missing],
+      input: undefined,
+      message: "is required with an existing VPC: set both vpcId and privateSubnetIds, or neither to create a VPC",
+    });
   }
   if (value.vpcId !== undefined) {
     for (const key of ["vpcCidr", "egress"] as const) {
       if (value[key] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [key], input: value[key], message: "applies only to a VPC Bulwark creates; remove it or remove vpcId/privateSubnetIds" });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          input: value[key],
+          message: "applies only to a VPC Bulwark creates; remove it or remove vpcId/privateSubnetIds",
+        });
       }
     }
   }
@@ -231,7 +223,12 @@ const nodeGroup = strictObject({
   minSize: nodeCount(0, "nodes").optional(),
   desiredSize: nodeCount(0, "nodes").optional(),
   maxSize: nodeCount(1, "nodes").optional(),
-  diskSizeGiB: z.number().int({ error: "must be an integer from 20 to 16384 (GiB)" }).min(20, { error: "must be an integer from 20 to 16384 (GiB)" }).max(16384, { error: "must be an integer from 20 to 16384 (GiB)" }).optional(),
+  diskSizeGiB: z
+    .number()
+    .int({ error: "must be an integer from 20 to 16384 (GiB)" })
+    .min(20, { error: "must be an integer from 20 to 16384 (GiB)" })
+    .max(16384, { error: "must be an integer from 20 to 16384 (GiB)" })
+    .optional(),
   labels: z.record(z.string(), z.string()).optional(),
 }).superRefine((group, ctx) => {
   const problem = nodeGroupScalingProblem(group);
@@ -277,7 +274,12 @@ export const clusterSchema = strictObject({
   adminPrincipals: principalList.optional(),
   kms: strictObject({
     /** Days a scheduled key deletion waits (7-30): time to notice and cancel. */
-    deletionWindowInDays: z.number().refine(Number.isInteger, { error: "must be an integer from 7 to 30" }).min(7, { error: "must be an integer from 7 to 30" }).max(30, { error: "must be an integer from 7 to 30" }).optional(),
+    deletionWindowInDays: z
+      .number()
+      .refine(Number.isInteger, { error: "must be an integer from 7 to 30" })
+      .min(7, { error: "must be an integer from 7 to 30" })
+      .max(30, { error: "must be an integer from 7 to 30" })
+      .optional(),
     /** IAM principals allowed to administer (not use) the keys, besides the account root. */
     keyAdministrators: principalList.optional(),
   }).optional(),
@@ -297,7 +299,9 @@ export const clusterSchema = strictObject({
   nodeGroups: z
     .array(nodeGroup)
     .min(1, { error: "must list at least one node group, or be omitted for the default group" })
-    .max(EKS_QUOTAS.nodeGroupsPerCluster, { error: `must list at most ${EKS_QUOTAS.nodeGroupsPerCluster} node groups: the EKS quota of managed node groups per cluster` })
+    .max(EKS_QUOTAS.nodeGroupsPerCluster, {
+      error: `must list at most ${EKS_QUOTAS.nodeGroupsPerCluster} node groups: the EKS quota of managed node groups per cluster`,
+    })
     .superRefine((groups, ctx) => {
       const seen = new Set<string>();
       groups.forEach((group, index) => {
@@ -317,13 +321,21 @@ export const clusterSchema = strictObject({
     /** Turn on GuardDuty EKS audit-log and runtime monitoring. */
     enabled: z.boolean(),
     /** The region's existing GuardDuty detector (one per account and region); omitted: one is created. */
-    detectorId: z.string().regex(/^[0-9a-f]{32}$/, { error: "must be a GuardDuty detector id (32 hex characters)" }).optional(),
+    detectorId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, { error: "must be a GuardDuty detector id (32 hex characters)" })
+      .optional(),
   }).optional(),
   /** ECR repositories to create (scan on push, immutable tags, KMS). */
   ecrRepositories: z
-    .array(z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
-      error: "must be an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separators",
-    }).max(256))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+          error: "must be an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separators",
+        })
+        .max(256),
+    )
     .refine((names) => new Set(names).size === names.length, { error: "must not list a repository twice" })
     .optional(),
   /**
@@ -337,37 +349,14 @@ export const clusterSchema = strictObject({
       code: "custom",
       path: ["upgradePolicy"],
       input: cluster.upgradePolicy,
-      message: "keeps the cluster in Amazon EKS extended support, charged per cluster hour; set acceptExtendedSupportCharges: true to accept that, or use STANDARD",
+      message:
+        "keeps the cluster in Amazon EKS extended support, charged per cluster hour; set acceptExtendedSupportCharges: true to accept that, or use STANDARD",
     });
   }
   if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly unknown[]).includes(cluster.kubernetesVersion) || !cluster.addonVersions) return;
   const problem = addonPinProblem(cluster.kubernetesVersion, cluster.addonVersions);
   if (problem) ctx.addIssue({ code: "custom", path: ["addonVersions", problem.key], input: problem.value, message: problem.message });
 });
-
-/** Why an explicit add-on pin does not fit Kubernetes `version`, or undefined: kube-proxy must match the minor version. */
-export function addonPinProblem(version: string, pins: Partial<Record<AddonKey, string>>): { key: AddonKey; value: unknown; message: string } | undefined {
-  const kubeProxy = pins.kubeProxy ?? PINNED_ADDON_VERSIONS[version as KubernetesVersion]?.kubeProxy;
-  if (kubeProxy !== undefined && !kubeProxy.startsWith(`v${version}.`)) {
-    return { key: "kubeProxy", value: kubeProxy, message: `must match the cluster's Kubernetes version ${version} (v${version}.x-eksbuild.N)` };
-  }
-  return undefined;
-}
-
-/**
- * The add-ons of `version` with neither an explicit pin nor a sourced version in the versions table: they are
- * created without a version, so EKS installs its default for that Kubernetes version at create.
- */
-export function unpinnedAddons(version: KubernetesVersion, pins: Partial<Record<AddonKey, string>> = {}): AddonKey[] {
-  return (Object.keys(ADDON_NAMES) as AddonKey[]).filter((key) => pins[key] === undefined && PINNED_ADDON_VERSIONS[version][key] === undefined);
-}
-
-/** What `plan` says about add-ons created unpinned, or undefined when all five are pinned. */
-export function unpinnedAddonsNotice(version: KubernetesVersion, pins: Partial<Record<AddonKey, string>> = {}): string | undefined {
-  const unpinned = unpinnedAddons(version, pins);
-  if (unpinned.length === 0) return undefined;
-  return `Kubernetes ${version}: ${unpinned.map((key) => ADDON_NAMES[key]).join(", ")} unpinned: EKS default at create (the versions table, config/kubernetes-versions.ts, has no sourced version; pin with bulwark:cluster.addonVersions.${unpinned.join("/")}, listed by aws eks describe-addon-versions --kubernetes-version ${version})`;
-}
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 

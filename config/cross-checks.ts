@@ -23,7 +23,8 @@ export function crossKeyProblems(cluster: ClusterConfig, tenants: readonly Tenan
     problems.push({
       path: ["bulwark:policy", "exemptNamespaces", index],
       value: namespace,
-      message: "is a tenant namespace: exempting it turns off every policy for that tenant; exempt only platform namespaces (kube-system, gatekeeper-system, ...)",
+      message:
+        "is a tenant namespace: exempting it turns off every policy for that tenant; exempt only platform namespaces (kube-system, gatekeeper-system, ...)",
     });
   });
   const admins = new Set(cluster.adminPrincipals ?? []);
@@ -51,13 +52,25 @@ function serviceProblems(tenants: readonly TenantConfig[], policy: PolicyConfig)
     (tenant.services ?? []).forEach((service, index) => {
       const path = ["bulwark:tenants", tenantIndex, "services", index];
       if (!policy.allowedRegistries.some((prefix) => service.image.startsWith(prefix))) {
-        problems.push({ path: [...path, "image"], value: service.image, message: `is not from an allowed registry (bulwark:policy.allowedRegistries: ${policy.allowedRegistries.join(", ")}); admission would refuse its pods` });
+        problems.push({
+          path: [...path, "image"],
+          value: service.image,
+          message: `is not from an allowed registry (bulwark:policy.allowedRegistries: ${policy.allowedRegistries.join(", ")}); admission would refuse its pods`,
+        });
       }
       if (policy.requireImageDigest === true && !service.image.includes("@sha256:")) {
-        problems.push({ path: [...path, "image"], value: service.image, message: "must be pinned by digest (registry/repo@sha256:...): bulwark:policy.requireImageDigest is true" });
+        problems.push({
+          path: [...path, "image"],
+          value: service.image,
+          message: "must be pinned by digest (registry/repo@sha256:...): bulwark:policy.requireImageDigest is true",
+        });
       }
       if (service.ingress?.scheme === "internet-facing" && !publicNamespaces.has(tenant.name)) {
-        problems.push({ path: [...path, "ingress", "scheme"], value: "internet-facing", message: `needs tenant ${tenant.name} in bulwark:policy.publicLoadBalancerNamespaces (the internet-facing IngressClass refuses every other namespace); use internal, or list the namespace to accept a public load balancer` });
+        problems.push({
+          path: [...path, "ingress", "scheme"],
+          value: "internet-facing",
+          message: `needs tenant ${tenant.name} in bulwark:policy.publicLoadBalancerNamespaces (the internet-facing IngressClass refuses every other namespace); use internal, or list the namespace to accept a public load balancer`,
+        });
       }
     });
   });

@@ -36,17 +36,30 @@ const chartSource = strictObject({
       error: "must be an OCI chart reference such as oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts/gatekeeper (no tag: the version is its own key)",
     })
     .optional(),
-  version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: "must be a chart version such as 3.21.1" }).optional(),
+  version: z
+    .string()
+    .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: "must be a chart version such as 3.21.1" })
+    .optional(),
 }).superRefine((source, ctx) => {
   const given = (["path", "oci"] as const).filter((key) => source[key] !== undefined);
   if (given.length !== 1) {
-    ctx.addIssue({ code: "custom", path: [], input: source, message: "must set exactly one of path (a local chart directory) or oci (an OCI registry reference)" });
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      input: source,
+      message: "must set exactly one of path (a local chart directory) or oci (an OCI registry reference)",
+    });
   }
   if (source.oci !== undefined && source.version === undefined) {
     ctx.addIssue({ code: "custom", path: ["version"], input: undefined, message: "is required with oci: the chart version to pull" });
   }
   if (source.path !== undefined && source.version !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["version"], input: source.version, message: "applies to oci only: a local chart's version is the one in its Chart.yaml" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["version"],
+      input: source.version,
+      message: "applies to oci only: a local chart's version is the one in its Chart.yaml",
+    });
   }
 });
 export type ChartSource = z.infer<typeof chartSource>;
@@ -68,7 +81,9 @@ export type GatekeeperImages = z.infer<typeof gatekeeperImages>;
 
 export const deploySchema = strictObject({
   phase: z.enum(DEPLOY_PHASES, { error: "must be cluster (AWS side only) or full (AWS side and in-cluster layer)" }).optional(),
-  target: z.enum(DEPLOY_TARGETS, { error: "must be new (Bulwark makes the EKS cluster) or existing (a cluster made elsewhere gets the in-cluster layer)" }).optional(),
+  target: z
+    .enum(DEPLOY_TARGETS, { error: "must be new (Bulwark makes the EKS cluster) or existing (a cluster made elsewhere gets the in-cluster layer)" })
+    .optional(),
   /** target existing: the kubeconfig that reaches the cluster. */
   kubeconfig: strictObject({ path: singleLine("kubeconfig file path"), context: singleLine("kubeconfig context name").optional() }).optional(),
   /** target existing: the EKS cluster's name (a kubeconfig through `aws eks get-token`, and Pod Identity for the add-ons). */
@@ -87,7 +102,8 @@ export const deploySchema = strictObject({
     return;
   }
   for (const key of ["kubeconfig", "eksClusterName"] as const) {
-    if (deploy[key] !== undefined) issue([key], deploy[key], "applies to target: existing only (a cluster made elsewhere); a new cluster's kubeconfig comes from the cluster");
+    if (deploy[key] !== undefined)
+      issue([key], deploy[key], "applies to target: existing only (a cluster made elsewhere); a new cluster's kubeconfig comes from the cluster");
   }
 });
 export type DeployConfig = z.infer<typeof deploySchema>;

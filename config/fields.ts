@@ -43,13 +43,9 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const PSS_VERSION_PATTERN = /^v1\.[0-9]{1,2}$/;
 
 /** A DNS-1123 label, as Kubernetes requires for namespace names. */
-export const dns1123Label = z
-  .string()
-  .max(63, { error: "must be at most 63 characters (DNS-1123 label)" })
-  .regex(DNS1123_LABEL, {
-    error:
-      "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
-  });
+export const dns1123Label = z.string().max(63, { error: "must be at most 63 characters (DNS-1123 label)" }).regex(DNS1123_LABEL, {
+  error: "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+});
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -141,7 +137,9 @@ export function cidrContains(outer: string, inner: string): boolean {
 export function cidrBounds(text: string): { family: 4 | 6; first: bigint; last: bigint } {
   const [address, prefix] = ipaddr.parseCIDR(text);
   const bits = address.kind() === "ipv4" ? 32 : 128;
-  const first = networkOf(address, prefix).toByteArray().reduce((acc, byte) => (acc << 8n) + BigInt(byte), 0n);
+  const first = networkOf(address, prefix)
+    .toByteArray()
+    .reduce((acc, byte) => (acc << 8n) + BigInt(byte), 0n);
   return { family: bits === 32 ? 4 : 6, first, last: first + (1n << BigInt(bits - prefix)) - 1n };
 }
 

@@ -14,7 +14,7 @@
  * GATEKEEPER_CHART in lib/gatekeeper/release.ts). Kubernetes 1.37 is not accepted: no Amazon EKS release of
  * it was found.
  */
-import type { AddonKey } from "./cluster";
+import type { AddonKey } from "./addons";
 
 /** Sources, cited by the rows. */
 const SOURCES = {
@@ -37,11 +37,11 @@ const SOURCES = {
    * Public Terraform that pins all five add-ons for EKS 1.33 (a staging cluster upgraded 1.32 -> 1.33 -> 1.34
    * on 2026-04-10, one commit per minor version).
    */
-  piksel133: "github.com/piksel-ina/piksel-infra staging/main.tf @ 17930e4dc9a52c0bb953865b6c3ab6d99b0cacec (eks-version \"1.33\")",
+  piksel133: 'github.com/piksel-ina/piksel-infra staging/main.tf @ 17930e4dc9a52c0bb953865b6c3ab6d99b0cacec (eks-version "1.33")',
   /** The same cluster's next commit, on EKS 1.34. */
-  piksel134: "github.com/piksel-ina/piksel-infra staging/main.tf @ bc616c7bdb53b9da274cb3620363075b4b3167ca (eks-version \"1.34\")",
+  piksel134: 'github.com/piksel-ina/piksel-infra staging/main.tf @ bc616c7bdb53b9da274cb3620363075b4b3167ca (eks-version "1.34")',
   /** Public Terraform that pins all five add-ons for an EKS 1.36 production cluster. */
-  piksel136: "github.com/piksel-ina/terraform-iac production/main.tf @ 302376a378c587e34e1b8c0402019d2390e1896d (eks_version \"1.36\")",
+  piksel136: 'github.com/piksel-ina/terraform-iac production/main.tf @ 302376a378c587e34e1b8c0402019d2390e1896d (eks_version "1.36")',
 } as const;
 
 /** A pinned EKS add-on version and where it comes from. */
@@ -176,13 +176,20 @@ export interface SupportSettings {
  * the risk-named opt-in (extended support is charged per cluster hour) and upgrade policy EXTENDED; a
  * version past extended support is not offered at all.
  */
-export function supportProblem(cluster: SupportSettings, today: Date): { key: "kubernetesVersion" | "upgradePolicy"; value: unknown; message: string } | undefined {
+export function supportProblem(
+  cluster: SupportSettings,
+  today: Date,
+): { key: "kubernetesVersion" | "upgradePolicy"; value: unknown; message: string } | undefined {
   const version = cluster.kubernetesVersion;
   const row: KubernetesVersionRow = KUBERNETES_VERSIONS[version];
   const { phase } = supportPhase(version, today);
   const standard = standardSupportVersions(today).join(", ") || "none in the versions table";
   if (phase === "ended") {
-    return { key: "kubernetesVersion", value: version, message: `is past Amazon EKS extended support since ${row.endOfExtendedSupport}; use a version in standard support: ${standard}` };
+    return {
+      key: "kubernetesVersion",
+      value: version,
+      message: `is past Amazon EKS extended support since ${row.endOfExtendedSupport}; use a version in standard support: ${standard}`,
+    };
   }
   if (phase === "standard") return undefined;
   if (cluster.acceptExtendedSupportCharges !== true) {
@@ -193,7 +200,11 @@ export function supportProblem(cluster: SupportSettings, today: Date): { key: "k
     };
   }
   if (cluster.upgradePolicy === "STANDARD") {
-    return { key: "upgradePolicy", value: "STANDARD", message: `must be EXTENDED (or omitted) for Kubernetes ${version} in extended support: STANDARD has EKS upgrade the control plane` };
+    return {
+      key: "upgradePolicy",
+      value: "STANDARD",
+      message: `must be EXTENDED (or omitted) for Kubernetes ${version} in extended support: STANDARD has EKS upgrade the control plane`,
+    };
   }
   return undefined;
 }

@@ -33,7 +33,8 @@ const stackSchema = z.object(stackShape).superRefine((stack, ctx) => {
         code: "custom",
         path: ["bulwark:tenants", t, "ingress", g, "from", "loadBalancers"],
         input: true,
-        message: "needs the VPC CIDR, which an existing VPC (bulwark:cluster.network.vpcId) does not give: list the load balancer subnets' CIDRs under from.cidrs instead",
+        message:
+          "needs the VPC CIDR, which an existing VPC (bulwark:cluster.network.vpcId) does not give: list the load balancer subnets' CIDRs under from.cidrs instead",
       });
     });
   });
@@ -56,9 +57,7 @@ export type LineLocator = (path: readonly (string | number)[]) => number | undef
 
 /** `["bulwark:tenants", 0, "name"]` → `bulwark:tenants[0].name`. */
 export function keyPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-    .join("");
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join("");
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -107,9 +106,7 @@ function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown, locate?
     if (value === undefined && message.startsWith("Invalid input")) message = "is required";
     if (issue.code === "invalid_type" && !fractional) {
       message =
-        value === undefined
-          ? `is required (expected ${expectedText(issue.expected)})`
-          : `must be ${expectedText(issue.expected)}, not ${describeType(value)}`;
+        value === undefined ? `is required (expected ${expectedText(issue.expected)})` : `must be ${expectedText(issue.expected)}, not ${describeType(value)}`;
     }
     problems.push({ path: keyPath(path), value, message, line: locate?.(path as (string | number)[]) });
   }

@@ -18,9 +18,7 @@ export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
 
 /** Cluster-wide policy settings: what Gatekeeper enforces and the baseline requires. */
 export const policySchema = strictObject({
-  allowedRegistries: z
-    .array(registryPrefix)
-    .min(1, { error: "must list at least one registry prefix; images are only admitted from these" }),
+  allowedRegistries: z.array(registryPrefix).min(1, { error: "must list at least one registry prefix; images are only admitted from these" }),
   requiredLabels: z.array(labelKey).optional(),
   exemptNamespaces: z.array(dns1123Label).optional(),
   enforcementAction: z.enum(ENFORCEMENT_ACTIONS, { error: "must be deny, warn or dryrun" }).optional(),
@@ -28,9 +26,7 @@ export const policySchema = strictObject({
    * Per-policy enforcement, keyed by policy id (a folder of constructs/gatekeeper/policies), so a rollout
    * can go dryrun → warn → deny one policy at a time. Unknown ids are rejected when the charts are built.
    */
-  enforcementActions: z
-    .record(dns1123Label, z.enum(ENFORCEMENT_ACTIONS, { error: "must be deny, warn or dryrun" }))
-    .optional(),
+  enforcementActions: z.record(dns1123Label, z.enum(ENFORCEMENT_ACTIONS, { error: "must be deny, warn or dryrun" })).optional(),
   /** Require every image to be pinned by digest (`@sha256:...`). Default false: a non-latest tag suffices. */
   requireImageDigest: z.boolean().optional(),
   /**
@@ -38,9 +34,11 @@ export const policySchema = strictObject({
    * namespace must set `automountServiceAccountToken: false`.
    */
   serviceAccountTokenAllowlist: z
-    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-      error: "must be namespace/serviceaccount, e.g. payments/metrics-reader",
-    }))
+    .array(
+      z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+        error: "must be namespace/serviceaccount, e.g. payments/metrics-reader",
+      }),
+    )
     .optional(),
   /** Namespaces whose LoadBalancer Services may be internet-facing. Default none: internal only. */
   publicLoadBalancerNamespaces: z.array(dns1123Label).optional(),
@@ -60,9 +58,11 @@ export const policySchema = strictObject({
    * Default none.
    */
   publicSubjectBindings: z
-    .array(z.string().regex(/^(ClusterRoleBinding\/[^/\s]+|RoleBinding\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[^/\s]+)$/, {
-      error: "must be ClusterRoleBinding/<name> or RoleBinding/<namespace>/<name>",
-    }))
+    .array(
+      z.string().regex(/^(ClusterRoleBinding\/[^/\s]+|RoleBinding\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[^/\s]+)$/, {
+        error: "must be ClusterRoleBinding/<name> or RoleBinding/<namespace>/<name>",
+      }),
+    )
     .optional(),
 });
 

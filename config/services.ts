@@ -35,7 +35,10 @@ const serviceIngress = strictObject({
    * URL path prefix routed to the service.
    * @default "/"
    */
-  path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { error: "must be a URL path starting with /" }).optional(),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { error: "must be a URL path starting with /" })
+    .optional(),
   /**
    * `internal` (the default IngressClass `alb`) or `internet-facing` (`alb-internet-facing`, only for a tenant
    * listed in bulwark:policy.publicLoadBalancerNamespaces).

@@ -3,7 +3,6 @@ import { cidr, cidrBounds, cidrContains, dns1123Label, labelKey, labelValue, qua
 import { RESERVED_NAMESPACES, isReservedNamespace } from "./namespaces";
 import { tenantService } from "./services";
 
-
 /** The instance metadata endpoints: never reachable from tenant pods (node credentials live there). */
 export const INSTANCE_METADATA_CIDRS = { ipv4: "169.254.169.254/32", ipv6: "fd00:ec2::254/128" } as const;
 
@@ -19,10 +18,9 @@ export function tenantTierGroup(tenant: string, tier: TenantTier): string {
   return `bulwark:${tenant}:${tier}`;
 }
 
-const tenantName = dns1123Label.refine(
-  (name) => !isReservedNamespace(name),
-  { error: `is reserved; a tenant may not be named ${RESERVED_NAMESPACES.join(", ")} or start with kube-` },
-);
+const tenantName = dns1123Label.refine((name) => !isReservedNamespace(name), {
+  error: `is reserved; a tenant may not be named ${RESERVED_NAMESPACES.join(", ")} or start with kube-`,
+});
 
 const idpGroup = z
   .string()
@@ -54,7 +52,8 @@ export const IPV4_EMBEDDING_IPV6_RANGES = ["::ffff:0:0/96", "::/96", "64:ff9b::/
 /** Why a tenant may not be granted egress to `value` (a canonical CIDR), or undefined. */
 export function egressCidrProblem(value: string): string | undefined {
   const embedding = IPV4_EMBEDDING_IPV6_RANGES.find((range) => cidrContains(range, value));
-  if (embedding) return `is inside ${embedding}, IPv6 addresses that stand for IPv4 ones; write the IPv4 CIDR (IPv4-mapped ::ffff:169.254.169.254 is the metadata endpoint)`;
+  if (embedding)
+    return `is inside ${embedding}, IPv6 addresses that stand for IPv4 ones; write the IPv4 CIDR (IPv4-mapped ::ffff:169.254.169.254 is the metadata endpoint)`;
   if (Object.values(INSTANCE_METADATA_CIDRS).some((imds) => cidrContains(imds, value))) {
     return "must not target the instance metadata endpoint; it is always excluded from tenant egress";
   }
@@ -63,7 +62,10 @@ export function egressCidrProblem(value: string): string | undefined {
 
 /** True when the CIDRs together cover every address of one family (the whole internet, for egress). */
 export function cidrsCoverFamily(cidrs: readonly string[], family: 4 | 6): boolean {
-  const ranges = cidrs.map(cidrBounds).filter((range) => range.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const ranges = cidrs
+    .map(cidrBounds)
+    .filter((range) => range.family === family)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   const last = (1n << (family === 4 ? 32n : 128n)) - 1n;
   let next = 0n; // the first address not yet covered
   for (const range of ranges) {
@@ -115,7 +117,9 @@ const ingressSources = strictObject({
   loadBalancers: z.boolean().optional(),
   /** Networks outside the cluster, e.g. a corporate range reaching NLB IP targets with client IPs preserved. */
   cidrs: z
-    .array(cidr.refine((value) => !WHOLE_INTERNET.includes(value), { error: "must not be the whole internet; expose a load balancer (from.loadBalancers) instead" }))
+    .array(
+      cidr.refine((value) => !WHOLE_INTERNET.includes(value), { error: "must not be the whole internet; expose a load balancer (from.loadBalancers) instead" }),
+    )
     .min(1, { error: "must list at least one CIDR, or be omitted" })
     .optional(),
 }).refine((from) => from.sameNamespace === true || from.tenants !== undefined || from.loadBalancers === true || from.cidrs !== undefined, {
@@ -153,7 +157,9 @@ const managedPolicyArn = z
 const workloadIdentity = strictObject({
   /** The service account (DNS-1123 label); pods opt in with it and the label `bulwark.dev/workload-identity: <name>`. */
   name: dns1123Label,
-  managedPolicyArns: z.array(managedPolicyArn).min(1, { error: "must list at least one managed policy; a workload identity without permissions is not needed" }),
+  managedPolicyArns: z
+    .array(managedPolicyArn)
+    .min(1, { error: "must list at least one managed policy; a workload identity without permissions is not needed" }),
 });
 
 /** One tenant: a namespace with its owner, its identity-provider groups and its resource envelope. */
@@ -243,10 +249,11 @@ export const tenantSchema = strictObject({
 /** Whether some grant admits the load balancers (from.loadBalancers) to the pods of service `name` on TCP `port`. */
 function loadBalancersReach(grants: readonly z.infer<typeof ingressGrant>[], name: string, port: number): boolean {
   const podLabels: Record<string, string> = { "app.kubernetes.io/name": name };
-  return grants.some((grant) =>
-    grant.from.loadBalancers === true &&
-    Object.entries(grant.pods ?? {}).every(([key, value]) => podLabels[key] === value) &&
-    grant.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === "TCP"),
+  return grants.some(
+    (grant) =>
+      grant.from.loadBalancers === true &&
+      Object.entries(grant.pods ?? {}).every(([key, value]) => podLabels[key] === value) &&
+      grant.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === "TCP"),
   );
 }
 

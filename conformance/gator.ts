@@ -30,7 +30,11 @@ export interface GatorResult {
   readonly msg: string;
   readonly enforcementAction: string;
   readonly constraint: { readonly kind: string; readonly metadata: { readonly name: string } };
-  readonly violatingObject: { readonly apiVersion?: string; readonly kind?: string; readonly metadata?: { readonly name?: string; readonly annotations?: Record<string, string> } };
+  readonly violatingObject: {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly metadata?: { readonly name?: string; readonly annotations?: Record<string, string> };
+  };
 }
 
 /** Parses `gator test -o json` output (an empty run prints `null`). */

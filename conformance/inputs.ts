@@ -96,6 +96,10 @@ export function annotateCase(c: CorpusCase): Map<string, Json> {
 /** All differential cases: samples, fixtures (when found), corpus. */
 export function differentialCases(projectDir: string, policiesDir: string): { cases: CorpusCase[]; fixturesDir?: string } {
   const fixturesDir = findPodSecurityFixtures(projectDir);
-  const cases = [...suiteSampleCases(policiesDir), ...(fixturesDir ? podSecurityFixtureCases(fixturesDir) : []), ...generateCorpus({ seed: 1, minObjects: 10_000 })];
+  const cases = [
+    ...suiteSampleCases(policiesDir),
+    ...(fixturesDir ? podSecurityFixtureCases(fixturesDir) : []),
+    ...generateCorpus({ seed: 1, minObjects: 10_000 }),
+  ];
   return { cases, fixturesDir };
 }

@@ -85,7 +85,9 @@ async function main(): Promise<void> {
   try {
     judges.push(...(await timed("gator-verify", gatekeeper, () => runGatorVerify({ gator, version: gatekeeper, policiesDir: POLICIES_DIR }))));
     judges.push(
-      ...(await timed("differential-gator", gatekeeper, () => runDifferential({ gator, version: gatekeeper, projectDir: PROJECT_DIR, policiesDir: POLICIES_DIR, workDir }))),
+      ...(await timed("differential-gator", gatekeeper, () =>
+        runDifferential({ gator, version: gatekeeper, projectDir: PROJECT_DIR, policiesDir: POLICIES_DIR, workDir }),
+      )),
     );
     judges.push(...(await timed("apiserver", "kube-apiserver", apiserverJudges)));
     judges.push(...(await timed("pulumi-up", `pulumi ${versions.PULUMI_VERSION}`, pulumiUpJudge)));

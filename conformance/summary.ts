@@ -31,7 +31,11 @@ export function formatSummary(judges: readonly JudgeResult[]): string {
   const rows = judges.map((j) => [j.name, j.version, String(j.cases), String(j.passed), String(j.failed), String(j.disagreements.length)]);
   const header = ["judge", "version", "cases", "passed", "failed", "disagreements"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   const { passed, failed } = totals(judges);
   return [line(header), ...rows.map(line), `${passed} passed, ${failed} failed`].join("\n");
 }
@@ -39,7 +43,15 @@ export function formatSummary(judges: readonly JudgeResult[]): string {
 /** The report document, as written (stable key order, 2-space indent, final newline). */
 export function reportJson(judges: readonly JudgeResult[]): string {
   const report: ConformanceReport = {
-    judges: judges.map((j) => ({ name: j.name, version: j.version, cases: j.cases, passed: j.passed, failed: j.failed, disagreements: j.disagreements, ...(j.figures ? { figures: j.figures } : {}) })),
+    judges: judges.map((j) => ({
+      name: j.name,
+      version: j.version,
+      cases: j.cases,
+      passed: j.passed,
+      failed: j.failed,
+      disagreements: j.disagreements,
+      ...(j.figures ? { figures: j.figures } : {}),
+    })),
   };
   return JSON.stringify(report, null, 2) + "\n";
 }

@@ -46,6 +46,10 @@ export function objectRef(object: object): string {
 /** Does the plan register a Kubernetes object of this kind and name (the Pulumi side deploys it)? */
 export function plannedKubernetes(ctx: EvidenceContext, kind: string, name: string, ns?: string): boolean {
   return (ctx.plan.resources as readonly PlannedKubernetesObject[]).some(
-    (r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`) && r.inputs.metadata?.name === name && (ns === undefined || r.inputs.metadata?.namespace === ns),
+    (r) =>
+      r.type.startsWith("kubernetes:") &&
+      r.type.endsWith(`:${kind}`) &&
+      r.inputs.metadata?.name === name &&
+      (ns === undefined || r.inputs.metadata?.namespace === ns),
   );
 }

@@ -24,12 +24,20 @@ export function buildReport(ctx: EvidenceContext): ReportData {
   const vpcCidr = planResources(ctx.plan, "aws:ec2/vpc:Vpc")[0]?.inputs.cidrBlock;
   return {
     stack: ctx.plan.stack,
-    cluster: { name: ctx.config.cluster.name, kubernetesVersion: ctx.config.cluster.kubernetesVersion, region: ctx.config.region, tenants: ctx.config.tenants.map((t) => t.name).sort() },
+    cluster: {
+      name: ctx.config.cluster.name,
+      kubernetesVersion: ctx.config.cluster.kubernetesVersion,
+      region: ctx.config.region,
+      tenants: ctx.config.tenants.map((t) => t.name).sort(),
+    },
     inputs: {
       planResources: ctx.plan.resources.length,
       objects: allObjects(ctx.charts).length,
       suiteCases: Object.values(ctx.suites).reduce((n, s) => n + s.cases, 0),
-      suitesFailing: Object.entries(ctx.suites).filter(([, s]) => s.failures.length > 0).map(([id]) => id).sort(),
+      suitesFailing: Object.entries(ctx.suites)
+        .filter(([, s]) => s.failures.length > 0)
+        .map(([id]) => id)
+        .sort(),
     },
     summary: summarize(results),
     results,

@@ -47,7 +47,13 @@ function schemeOf(className: string, classes: readonly K8sObject[], params: read
 }
 
 /** The NetworkPolicies of `namespace` whose ingress admits `vpcCidr` to pods with `labels` on `port`. */
-function admitting(policies: readonly K8sObject[], namespace: string, labels: Readonly<Record<string, string>>, port: number, vpcCidr: string | undefined): string[] {
+function admitting(
+  policies: readonly K8sObject[],
+  namespace: string,
+  labels: Readonly<Record<string, string>>,
+  port: number,
+  vpcCidr: string | undefined,
+): string[] {
   const vpc = vpcCidr ? cidrNetwork(vpcCidr)?.canonical : undefined;
   if (!vpc) return [];
   return policies
@@ -58,7 +64,9 @@ function admitting(policies: readonly K8sObject[], namespace: string, labels: Re
         const portOk = ports.length === 0 || ports.some((q) => Number(field(q, "port")) === port && String(field(q, "protocol") ?? "TCP") === "TCP");
         const fromOk = asArray(field(rule, "from")).some((peer) => {
           const block = field(peer, "ipBlock", "cidr");
-          return typeof block === "string" && cidrNetwork(block) !== undefined && cidrContains(block, vpc) && asArray(field(peer, "ipBlock", "except")).length === 0;
+          return (
+            typeof block === "string" && cidrNetwork(block) !== undefined && cidrContains(block, vpc) && asArray(field(peer, "ipBlock", "except")).length === 0
+          );
         });
         return portOk && fromOk;
       }),
@@ -95,7 +103,12 @@ export function loadBalancerPaths(charts: readonly SynthesizedChart[], vpcCidr: 
           scheme,
           hosts: [String(field(rule, "host") ?? "*")],
           service: `${serviceName}:${servicePort}`,
-          pods: service ? `${targetPort}/TCP on ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(",")}` : "(no such Service)",
+          pods: service
+            ? `${targetPort}/TCP on ${Object.entries(selector)
+                .map(([k, v]) => `${k}=${v}`)
+                .sort()
+                .join(",")}`
+            : "(no such Service)",
           admittedBy: service && Object.keys(selector).length > 0 ? admitting(policies, namespace, selector, targetPort, vpcCidr) : [],
         });
       }

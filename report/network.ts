@@ -102,7 +102,10 @@ class NetworkModel {
   readonly entries = new Map<string, Edge>();
   private readonly policies: K8sObject[];
 
-  constructor(charts: readonly SynthesizedChart[], readonly vpcCidr: string | undefined) {
+  constructor(
+    charts: readonly SynthesizedChart[],
+    readonly vpcCidr: string | undefined,
+  ) {
     this.namespaces = objectsOfKind(charts, "Namespace").map((ns) => ({
       name: nameOf(ns),
       labels: { ...((field(ns, "metadata", "labels") ?? {}) as Record<string, string>), "kubernetes.io/metadata.name": nameOf(ns) },
@@ -141,7 +144,8 @@ class NetworkModel {
           from.some((peer) => {
             const nsSel = field(peer, "namespaceSelector");
             const ipBlock = field(peer, "ipBlock");
-            if (ipBlock !== undefined) return this.vpcCidr !== undefined && ipBlockReaches(String(field(ipBlock, "cidr")), asArray(field(ipBlock, "except")).map(String), this.vpcCidr);
+            if (ipBlock !== undefined)
+              return this.vpcCidr !== undefined && ipBlockReaches(String(field(ipBlock, "cidr")), asArray(field(ipBlock, "except")).map(String), this.vpcCidr);
             if (nsSel === undefined) return source.name === target.name; // podSelector alone: same namespace
             return selectorMatches(asLabelSelector(nsSel) ?? {}, source.labels);
           });
@@ -231,7 +235,14 @@ export function analyzeNetwork(charts: readonly SynthesizedChart[], vpcCidr: str
     model.addEgress(ns);
     model.addEntries(ns);
   }
-  return { namespaces: model.namespaces, edges: sortedEdges(model.edges), entries: sortedEdges(model.entries), loadBalancers: loadBalancerPaths(charts, vpcCidr), unisolated: [...unisolated].sort(), vpcCidr };
+  return {
+    namespaces: model.namespaces,
+    edges: sortedEdges(model.edges),
+    entries: sortedEdges(model.entries),
+    loadBalancers: loadBalancerPaths(charts, vpcCidr),
+    unisolated: [...unisolated].sort(),
+    vpcCidr,
+  };
 }
 
 const mermaidId = (target: string) => target.replace(/[^A-Za-z0-9]/g, "_");
@@ -242,13 +253,15 @@ export function toMermaid(analysis: NetworkAnalysis): string {
   const label = (target: string): string => {
     if (target.startsWith("ns:")) return `namespace ${target.slice(3)}`;
     if (target.startsWith("cidr:")) return `${target.slice(5)} (${ipBlockIsPublic(target.slice(5)) ? "public" : "private"})`;
-    return {
-      dns: "kube-dns in kube-system",
-      internet: "internet",
-      metadata: `instance metadata ${METADATA_IP}`,
-      apiserver: `Kubernetes API server${analysis.vpcCidr ? ` (VPC ${analysis.vpcCidr})` : ""}`,
-      anywhere: "anywhere (ingress not isolated)",
-    }[target] ?? target;
+    return (
+      {
+        dns: "kube-dns in kube-system",
+        internet: "internet",
+        metadata: `instance metadata ${METADATA_IP}`,
+        apiserver: `Kubernetes API server${analysis.vpcCidr ? ` (VPC ${analysis.vpcCidr})` : ""}`,
+        anywhere: "anywhere (ingress not isolated)",
+      }[target] ?? target
+    );
   };
   const nodes = new Set<string>(["dns", "internet", "metadata", "apiserver", ...analysis.namespaces.map((n) => `ns:${n.name}`)]);
   for (const e of analysis.edges) nodes.add(e.to);
@@ -267,7 +280,8 @@ export function toMermaid(analysis: NetworkAnalysis): string {
   }
   for (const ns of analysis.namespaces) {
     for (const sensitive of ["metadata", "apiserver", "internet"]) {
-      if (!analysis.edges.some((e) => e.from === ns.name && e.to === sensitive)) lines.push(`  ${mermaidId(`ns:${ns.name}`)} --x|blocked| ${mermaidId(sensitive)}`);
+      if (!analysis.edges.some((e) => e.from === ns.name && e.to === sensitive))
+        lines.push(`  ${mermaidId(`ns:${ns.name}`)} --x|blocked| ${mermaidId(sensitive)}`);
     }
   }
   return lines.join("\n");

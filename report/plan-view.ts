@@ -12,7 +12,11 @@ import type { SynthesizedChart } from "../constructs/synthesize";
 import type { Plan, PlannedResource } from "../lib/plan/engine";
 
 /** Every field optional and read-only, all the way down. */
-export type DeepPartial<T> = T extends readonly (infer U)[] ? readonly DeepPartial<U>[] : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly (infer U)[]
+  ? readonly DeepPartial<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 /** The Pulumi args type of each resource type token the catalog reads (source: @pulumi/aws, @pulumi/kubernetes). */
 export interface PlanArgs {
@@ -75,7 +79,13 @@ export function planResources<T extends PlanType>(plan: Plan, type: T): PlanReso
 export type PlannedKubernetesObject = Omit<PlannedResource, "inputs"> & { readonly inputs: { readonly metadata?: DeepPartial<k8s.ObjectMeta> } };
 
 /** cdk8s props as their JSON: quantities and int-or-strings are plain strings or numbers. */
-export type Json<T> = T extends k8s.Quantity | k8s.IntOrString ? string | number : T extends readonly (infer U)[] ? readonly Json<U>[] : T extends object ? { readonly [K in keyof T]?: Json<T[K]> } : T;
+export type Json<T> = T extends k8s.Quantity | k8s.IntOrString
+  ? string | number
+  : T extends readonly (infer U)[]
+    ? readonly Json<U>[]
+    : T extends object
+      ? { readonly [K in keyof T]?: Json<T[K]> }
+      : T;
 
 /** The cdk8s props type of each built-in kind the catalog reads (source: cdk8s-plus-33's k8s imports). */
 export interface ObjectProps {

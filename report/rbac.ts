@@ -23,7 +23,17 @@ export interface PolicyRule {
 }
 
 /** Kubernetes' default user-facing ClusterRoles, as far as the capabilities below are concerned. */
-const CORE_WORKLOAD = ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets", "configmaps", "services", "serviceaccounts", "persistentvolumeclaims"];
+const CORE_WORKLOAD = [
+  "pods",
+  "pods/exec",
+  "pods/attach",
+  "pods/portforward",
+  "secrets",
+  "configmaps",
+  "services",
+  "serviceaccounts",
+  "persistentvolumeclaims",
+];
 const WRITE = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 export const BUILT_IN_CLUSTER_ROLES: Readonly<Record<string, readonly PolicyRule[]>> = {
   "cluster-admin": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
@@ -125,7 +135,8 @@ export function collectGrants(objects: readonly K8sObject[], plan: Plan | undefi
   for (const entry of planned.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry")) {
     const arn = String(field(entry.inputs, "principalArn"));
     for (const group of asArray(field(entry.inputs, "kubernetesGroups")).map(String)) {
-      for (const g of grants.filter((x) => x.subject === `Group:${group}`)) grants.push({ ...g, subject: `IAM:${arn}`, via: `access entry ${entry.name} (group ${group}) -> ${g.via}` });
+      for (const g of grants.filter((x) => x.subject === `Group:${group}`))
+        grants.push({ ...g, subject: `IAM:${arn}`, via: `access entry ${entry.name} (group ${group}) -> ${g.via}` });
     }
   }
   for (const assoc of planned.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
@@ -143,11 +154,22 @@ function capabilitiesOf(grant: Grant): Capability[] {
   const r = grant.rules;
   const caps: Capability[] = [];
   if (can(r, "get", "", "secrets") || can(r, "list", "", "secrets")) caps.push("read-secrets");
-  const controllers = [["", "pods"], ["apps", "deployments"], ["apps", "statefulsets"], ["apps", "daemonsets"], ["apps", "replicasets"], ["batch", "jobs"], ["batch", "cronjobs"]];
+  const controllers = [
+    ["", "pods"],
+    ["apps", "deployments"],
+    ["apps", "statefulsets"],
+    ["apps", "daemonsets"],
+    ["apps", "replicasets"],
+    ["batch", "jobs"],
+    ["batch", "cronjobs"],
+  ];
   if (controllers.some(([g, res]) => can(r, "create", g, res))) caps.push("create-pods");
   if (can(r, "create", "", "pods/exec") || can(r, "create", "", "pods/attach")) caps.push("exec-pods");
   const rbac = "rbac.authorization.k8s.io";
-  if (["roles", "clusterroles"].some((res) => can(r, "bind", rbac, res) || can(r, "escalate", rbac, res)) || ["users", "groups", "serviceaccounts"].some((res) => can(r, "impersonate", "", res))) {
+  if (
+    ["roles", "clusterroles"].some((res) => can(r, "bind", rbac, res) || can(r, "escalate", rbac, res)) ||
+    ["users", "groups", "serviceaccounts"].some((res) => can(r, "impersonate", "", res))
+  ) {
     caps.push("bind-escalate-impersonate");
   }
   if (directClusterAdminStep(grant) !== undefined) caps.push("cluster-admin");
@@ -159,10 +181,13 @@ function directClusterAdminStep(grant: Grant): string | undefined {
   if (grant.scope !== "*") return undefined;
   const r = grant.rules;
   const rbac = "rbac.authorization.k8s.io";
-  if (r.some((rule) => rule.verbs.includes("*") && rule.resources.includes("*") && rule.apiGroups.includes("*") && !rule.resourceNames)) return `has * on * cluster-wide via ${grant.via}`;
-  if (can(r, "impersonate", "", "users") || can(r, "impersonate", "", "groups")) return `can impersonate users/groups (system:masters) cluster-wide via ${grant.via}`;
+  if (r.some((rule) => rule.verbs.includes("*") && rule.resources.includes("*") && rule.apiGroups.includes("*") && !rule.resourceNames))
+    return `has * on * cluster-wide via ${grant.via}`;
+  if (can(r, "impersonate", "", "users") || can(r, "impersonate", "", "groups"))
+    return `can impersonate users/groups (system:masters) cluster-wide via ${grant.via}`;
   if (can(r, "escalate", rbac, "clusterroles")) return `can escalate ClusterRoles cluster-wide via ${grant.via}`;
-  if (can(r, "bind", rbac, "clusterroles") && can(r, "create", rbac, "clusterrolebindings")) return `can bind cluster-admin in a new ClusterRoleBinding via ${grant.via}`;
+  if (can(r, "bind", rbac, "clusterroles") && can(r, "create", rbac, "clusterrolebindings"))
+    return `can bind cluster-admin in a new ClusterRoleBinding via ${grant.via}`;
   return undefined;
 }
 
@@ -207,7 +232,12 @@ function pathToClusterAdmin(subject: string, grants: readonly Grant[], seen: Set
 }
 
 /** The whole RBAC/identity analysis of one stack. */
-export function analyzeRbac(config: BulwarkConfig, charts: readonly SynthesizedChart[], plan: Plan | undefined, extraObjects: readonly K8sObject[] = []): RbacAnalysis {
+export function analyzeRbac(
+  config: BulwarkConfig,
+  charts: readonly SynthesizedChart[],
+  plan: Plan | undefined,
+  extraObjects: readonly K8sObject[] = [],
+): RbacAnalysis {
   const objects = [...["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].flatMap((k) => objectsOfKind(charts, k)), ...extraObjects];
   const grants = collectGrants(objects, plan);
   const rows = new Map<string, CapabilityRow>();
@@ -217,7 +247,9 @@ export function analyzeRbac(config: BulwarkConfig, charts: readonly SynthesizedC
       rows.set(`${g.subject}|${capability}|${g.scope}|${g.via}`, row);
     }
   }
-  const capabilities = [...rows.values()].sort((a, b) => `${a.capability}|${a.subject}|${a.scope}|${a.via}`.localeCompare(`${b.capability}|${b.subject}|${b.scope}|${b.via}`));
+  const capabilities = [...rows.values()].sort((a, b) =>
+    `${a.capability}|${a.subject}|${a.scope}|${a.via}`.localeCompare(`${b.capability}|${b.subject}|${b.scope}|${b.via}`),
+  );
   const tenants = tenantIdentities(config, grants);
   const subjects = [...new Set([...grants.map((g) => g.subject), ...tenants])].sort();
   const clusterAdmins: AttackPath[] = [];

@@ -21,7 +21,8 @@ export interface ReportData {
 }
 
 const STATUS_MEANING: Readonly<Record<Status, string>> = {
-  "enforced-and-verified": "in the plan/manifests with the right settings, and its behaviour checked offline in this run (policy suite, reachability or attack-path analysis, offline admission)",
+  "enforced-and-verified":
+    "in the plan/manifests with the right settings, and its behaviour checked offline in this run (policy suite, reachability or attack-path analysis, offline admission)",
   enforced: "in the plan/manifests with the right settings; its effect needs AWS or a live cluster to observe",
   partial: "in place with a named gap",
   organizational: "guidance no code can enforce; never counted as enforced",
@@ -63,10 +64,16 @@ function networkSection(data: ReportData): string[] {
   out.push("| from | to | ports |", "| --- | --- | --- |");
   for (const e of data.network.entries) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} |`);
   if (data.network.entries.length === 0) out.push("| — (nothing comes in) | — | — |");
-  out.push("", "Ways in through load balancers (Ingress → Service → pods; the ALB reaches IP targets only where a NetworkPolicy admits the VPC CIDR on the pods' port):", "");
+  out.push(
+    "",
+    "Ways in through load balancers (Ingress → Service → pods; the ALB reaches IP targets only where a NetworkPolicy admits the VPC CIDR on the pods' port):",
+    "",
+  );
   out.push("| ALB | host | Ingress | Service | pods | admitted by |", "| --- | --- | --- | --- | --- | --- |");
   for (const p of data.network.loadBalancers) {
-    out.push(`| ${cell(`${p.scheme} (IngressClass ${p.ingressClass})`)} | ${cell(p.hosts.join(", "))} | ${cell(`${p.namespace}/${p.ingress}`)} | ${cell(p.service)} | ${cell(p.pods)} | ${cell(p.admittedBy.length > 0 ? p.admittedBy.map((n) => `NetworkPolicy/${n}`).join(", ") : "nothing: blocked")} |`);
+    out.push(
+      `| ${cell(`${p.scheme} (IngressClass ${p.ingressClass})`)} | ${cell(p.hosts.join(", "))} | ${cell(`${p.namespace}/${p.ingress}`)} | ${cell(p.service)} | ${cell(p.pods)} | ${cell(p.admittedBy.length > 0 ? p.admittedBy.map((n) => `NetworkPolicy/${n}`).join(", ") : "nothing: blocked")} |`,
+    );
   }
   if (data.network.loadBalancers.length === 0) out.push("| — (no Ingress) | — | — | — | — | — |");
   out.push("");
@@ -90,7 +97,14 @@ export function toMarkdown(data: ReportData): string {
   const missing = data.results.filter((r) => r.status === "missing");
   if (missing.length > 0) out.push(`**Missing:** ${missing.map((r) => `\`${r.control.id}\``).join(", ")}`, "");
 
-  out.push("## Exceptions and accepted risks", "", "Every place this stack steps down from a secure default, and what it affects.", "", "| setting | what it allows | affects |", "| --- | --- | --- |");
+  out.push(
+    "## Exceptions and accepted risks",
+    "",
+    "Every place this stack steps down from a secure default, and what it affects.",
+    "",
+    "| setting | what it allows | affects |",
+    "| --- | --- | --- |",
+  );
   for (const r of data.acceptedRisks) out.push(`| \`${cell(r.key)}\` | ${cell(r.risk)} | ${cell(r.affects)} |`);
   if (data.acceptedRisks.length === 0) out.push("| — | none | — |");
   out.push("");
@@ -102,7 +116,9 @@ export function toMarkdown(data: ReportData): string {
     out.push(`### ${LAYER_TITLE[layer]}`, "", "| control | status | enforced by | evidence | test |", "| --- | --- | --- | --- | --- |");
     for (const r of rows) {
       const c = r.control;
-      out.push(`| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test.file}\`<br>\`${cell(c.test.name)}\`` : "—"} |`);
+      out.push(
+        `| **${c.id}** ${cell(c.title)} | ${r.status} | ${c.enforcement.mechanism}: ${cell(c.enforcement.name)} | ${evidenceCell(r)} | ${c.test ? `\`${c.test.file}\`<br>\`${cell(c.test.name)}\`` : "—"} |`,
+      );
     }
     out.push("");
   }
@@ -154,7 +170,14 @@ export function toJson(data: ReportData): unknown {
       ...(r.detail ? { detail: r.detail } : {}),
       test: r.control.test ?? null,
     })),
-    network: { vpcCidr: data.network.vpcCidr ?? null, namespaces: data.network.namespaces.map((n) => n.name), edges: data.network.edges, entries: data.network.entries, loadBalancers: data.network.loadBalancers, unisolated: data.network.unisolated },
+    network: {
+      vpcCidr: data.network.vpcCidr ?? null,
+      namespaces: data.network.namespaces.map((n) => n.name),
+      edges: data.network.edges,
+      entries: data.network.entries,
+      loadBalancers: data.network.loadBalancers,
+      unisolated: data.network.unisolated,
+    },
     rbac: data.rbac,
     acceptedRisks: data.acceptedRisks,
   };

@@ -27,13 +27,18 @@ type Schema = {
 
 const root = join(__dirname, "..");
 const version = /^KUBERNETES_VERSION=(\S+)$/m.exec(readFileSync(join(root, "conformance", "versions.env"), "utf8"))![1];
-const moduleDir = execFileSync("go", ["mod", "download", "-json", `k8s.io/kubernetes@${version}`], { encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod", GONOSUMDB: "k8s.io/kubernetes" } });
+const moduleDir = execFileSync("go", ["mod", "download", "-json", `k8s.io/kubernetes@${version}`], {
+  encoding: "utf8",
+  env: { ...process.env, GOFLAGS: "-mod=mod", GONOSUMDB: "k8s.io/kubernetes" },
+});
 const dir = join(JSON.parse(moduleDir).Dir as string, "api", "openapi-spec", "v3");
 /** GA API versions only (`v1`, `v2`): what a cluster serves by default. */
 const GA_FILE = /^(api__v1|apis__[a-z0-9.]+__v[0-9]+)_openapi\.json$/;
 
 const schemas: Record<string, Schema> = {};
-for (const file of readdirSync(dir).filter((f) => GA_FILE.test(f)).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => GA_FILE.test(f))
+  .sort()) {
   Object.assign(schemas, (JSON.parse(readFileSync(join(dir, file), "utf8")) as { components: { schemas: Record<string, Schema> } }).components.schemas);
 }
 

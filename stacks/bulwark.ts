@@ -25,7 +25,11 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   start: { summary: "plan, synthesize and report in one go, offline (what `npm start` does)", usage: asBulwarkUsage(MAIN_USAGE, "start"), run: startMain },
   synth: { summary: "write the stack's Kubernetes manifests as YAML", usage: asBulwarkUsage(SYNTH_USAGE, "synth"), run: synthMain },
   plan: { summary: "run the stack's Pulumi program under the mock engine, write plan.json", usage: asBulwarkUsage(PLAN_USAGE, "plan"), run: planMain },
-  check: { summary: "check manifests against the stack's Gatekeeper policies (exit 1 on a violation)", usage: asBulwarkUsage(CHECK_USAGE, "check"), run: checkMain },
+  check: {
+    summary: "check manifests against the stack's Gatekeeper policies (exit 1 on a violation)",
+    usage: asBulwarkUsage(CHECK_USAGE, "check"),
+    run: checkMain,
+  },
   report: { summary: "write the controls report (Markdown and JSON)", usage: asBulwarkUsage(REPORT_USAGE, "report"), run: reportMain },
   policies: { summary: "export the stack's policies as a bundle for app repositories", usage: asBulwarkUsage(POLICIES_USAGE, "policies"), run: policiesMain },
 };

@@ -5,7 +5,16 @@ import { BUNDLES } from "../constructs/gatekeeper/policy";
 import { parseImageReference } from "../constructs/dockerfile";
 import { BundleError, readBundle } from "../constructs/gatekeeper/bundle";
 import type { CheckFormat, Checker } from "../constructs/gatekeeper/check";
-import { CHECK_FORMATS, CheckInputError, createChecker, createCheckerFromObjects, exitCodeOf, toJsonReport, toSarifReport, toTextReport } from "../constructs/gatekeeper/check";
+import {
+  CHECK_FORMATS,
+  CheckInputError,
+  createChecker,
+  createCheckerFromObjects,
+  exitCodeOf,
+  toJsonReport,
+  toSarifReport,
+  toTextReport,
+} from "../constructs/gatekeeper/check";
 import { UsageError, parseCommandLine, runCommand } from "./cli";
 import { bulwarkVersion, loadStack } from "./stack-source";
 

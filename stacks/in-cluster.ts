@@ -61,7 +61,14 @@ export function existingClusterHandle(config: BulwarkConfig): ClusterHandle {
   else if (eks) {
     kubeconfig = pulumi.secret(
       eks.apply((cluster) =>
-        JSON.stringify(eksKubeconfig({ clusterName: cluster.name, endpoint: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorities[0]?.data ?? "", region: config.region })),
+        JSON.stringify(
+          eksKubeconfig({
+            clusterName: cluster.name,
+            endpoint: cluster.endpoint,
+            certificateAuthorityData: cluster.certificateAuthorities[0]?.data ?? "",
+            region: config.region,
+          }),
+        ),
       ),
     );
   } else throw new Error("existingClusterHandle: target existing without kubeconfig or eksClusterName (the config schema rejects this)");
@@ -75,9 +82,14 @@ export function existingClusterHandle(config: BulwarkConfig): ClusterHandle {
  */
 export function gatekeeperChartSource(config: BulwarkConfig, file: string): ChartSource | undefined {
   const source = config.deploy?.charts?.gatekeeper;
-  const problem = (path: string, value: unknown, message: string) => new ConfigError([{ path: `bulwark:deploy.charts.gatekeeper.${path}`, value, message }], file);
+  const problem = (path: string, value: unknown, message: string) =>
+    new ConfigError([{ path: `bulwark:deploy.charts.gatekeeper.${path}`, value, message }], file);
   if (source?.oci !== undefined && source.version !== GATEKEEPER_CHART.version) {
-    throw problem("version", source.version, `must be the pinned Gatekeeper chart version ${GATEKEEPER_CHART.version} (lib/gatekeeper/release.ts): the chart values are written for it`);
+    throw problem(
+      "version",
+      source.version,
+      `must be the pinned Gatekeeper chart version ${GATEKEEPER_CHART.version} (lib/gatekeeper/release.ts): the chart values are written for it`,
+    );
   }
   if (source?.path !== undefined) {
     const chartFile = join(resolve(source.path), "Chart.yaml");
@@ -85,7 +97,11 @@ export function gatekeeperChartSource(config: BulwarkConfig, file: string): Char
     const chart = parse(readFileSync(chartFile, "utf8")) as { name?: unknown; version?: unknown };
     const version = String(chart.version ?? "").replace(/^v/, "");
     if (chart.name !== GATEKEEPER_CHART.name || version !== GATEKEEPER_CHART.version) {
-      throw problem("path", source.path, `must hold the ${GATEKEEPER_CHART.name} chart ${GATEKEEPER_CHART.version}; its Chart.yaml says ${String(chart.name)} ${String(chart.version)}`);
+      throw problem(
+        "path",
+        source.path,
+        `must hold the ${GATEKEEPER_CHART.name} chart ${GATEKEEPER_CHART.version}; its Chart.yaml says ${String(chart.name)} ${String(chart.version)}`,
+      );
     }
   }
   return source;
@@ -113,8 +129,11 @@ export function deployInClusterLayer(config: BulwarkConfig, charts: readonly Syn
       { provider, clusterName: name, region: config.region, vpcId: eks.vpcId, eksClusterName: eks.clusterName },
       { dependsOn: [...(cluster.dependsOn ?? [])] },
     );
-  const storageClass = cluster.ebsKmsKeyArn === undefined ? undefined : new EncryptedStorageClass(`${name}-storage`, { provider, kmsKeyArn: cluster.ebsKmsKeyArn });
-  const workloadIdentities = eks ? workloadIdentitiesFromConfig(config, eks.clusterName).map((identity) => new TenantWorkloadIdentity(identity.name, identity.args)) : [];
+  const storageClass =
+    cluster.ebsKmsKeyArn === undefined ? undefined : new EncryptedStorageClass(`${name}-storage`, { provider, kmsKeyArn: cluster.ebsKmsKeyArn });
+  const workloadIdentities = eks
+    ? workloadIdentitiesFromConfig(config, eks.clusterName).map((identity) => new TenantWorkloadIdentity(identity.name, identity.args))
+    : [];
   const chart = (id: string) => {
     const found = charts.find((c) => c.name === id);
     if (!found) throw new Error(`deployBulwark: the app has no chart ${id}`);
@@ -126,12 +145,22 @@ export function deployInClusterLayer(config: BulwarkConfig, charts: readonly Syn
   // Synthesized exactly when the controller is deployed (config/deploy.ts deploysLoadBalancerController).
   const ingressClasses =
     loadBalancerController &&
-    new Cdk8sChartResources(INGRESS_CLASSES_CHART, { objects: chartObjectsOf(chart(INGRESS_CLASSES_CHART)), provider, dependsOn: [loadBalancerController.release] });
-  const templates = new Cdk8sChartResources(TEMPLATES_CHART, { objects: chartObjectsOf(chart(TEMPLATES_CHART)), provider, dependsOn: [gatekeeper, ...baselines] });
+    new Cdk8sChartResources(INGRESS_CLASSES_CHART, {
+      objects: chartObjectsOf(chart(INGRESS_CLASSES_CHART)),
+      provider,
+      dependsOn: [loadBalancerController.release],
+    });
+  const templates = new Cdk8sChartResources(TEMPLATES_CHART, {
+    objects: chartObjectsOf(chart(TEMPLATES_CHART)),
+    provider,
+    dependsOn: [gatekeeper, ...baselines],
+  });
   const constraints = new Cdk8sChartResources(CONSTRAINTS_CHART, { objects: chartObjectsOf(chart(CONSTRAINTS_CHART)), provider, dependsOn: [templates] });
   // Tenant services last: Gatekeeper's constraints judge them, and their IngressClasses exist.
   const services = charts
     .filter((c) => c.name.startsWith(SERVICES_CHART_PREFIX))
-    .map((c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [constraints, ...(ingressClasses ? [ingressClasses] : [])] }));
+    .map(
+      (c) => new Cdk8sChartResources(c.name, { objects: chartObjectsOf(c), provider, dependsOn: [constraints, ...(ingressClasses ? [ingressClasses] : [])] }),
+    );
   return { provider, gatekeeper, loadBalancerController, storageClass, workloadIdentities, baselines, ingressClasses, templates, constraints, services };
 }

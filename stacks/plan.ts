@@ -105,7 +105,11 @@ export function planMain(argv: readonly string[]): Promise<void> {
     const plan = await planStack(stack, projectDir);
     writePlan(plan, file);
     if (!values.quiet) process.stdout.write(`${formatTree(plan.resources)}\n\n`);
-    process.stdout.write(`${countByType(plan.resources).map(([type, n]) => `${String(n).padStart(4)}  ${type}`).join("\n")}\n`);
+    process.stdout.write(
+      `${countByType(plan.resources)
+        .map(([type, n]) => `${String(n).padStart(4)}  ${type}`)
+        .join("\n")}\n`,
+    );
     process.stdout.write(`${formatPlanSummary(plan, file)}\n`);
     return 0;
   });

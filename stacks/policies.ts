@@ -33,7 +33,14 @@ const BUNDLE_CHOICES: readonly string[] = ["all", ...BUNDLES];
 export function runPolicies(argv: readonly string[], projectDir = "."): number {
   const { values, positionals } = parseCommandLine(
     argv,
-    { stack: { type: "string" }, "stack-file": { type: "string" }, out: { type: "string" }, bundle: { type: "string" }, "pss-version": { type: "string" }, help: { type: "boolean" } },
+    {
+      stack: { type: "string" },
+      "stack-file": { type: "string" },
+      out: { type: "string" },
+      bundle: { type: "string" },
+      "pss-version": { type: "string" },
+      help: { type: "boolean" },
+    },
     true,
   );
   if (values.help) {

@@ -35,7 +35,10 @@ export function deployBulwark(config: BulwarkConfig, options: FromConfigOptions 
   const name = config.cluster.name;
   const file = options.file ?? `Pulumi.${config.stack}.yaml`;
   const today = options.today ?? new Date();
-  for (const notice of [supportNotice(config.cluster.kubernetesVersion, today), unpinnedAddonsNotice(config.cluster.kubernetesVersion, config.cluster.addonVersions)]) {
+  for (const notice of [
+    supportNotice(config.cluster.kubernetesVersion, today),
+    unpinnedAddonsNotice(config.cluster.kubernetesVersion, config.cluster.addonVersions),
+  ]) {
     if (notice) void pulumi.log.warn(notice);
   }
   if (config.deploy?.target === "existing") {

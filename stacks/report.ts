@@ -31,7 +31,10 @@ Examples:
 /** Runs every policy folder's suite through the offline engine (the same runner test/gatekeeper uses). */
 export function runPolicySuites(dir: string = POLICIES_DIR): Record<string, SuiteSummary> {
   const suites: Record<string, SuiteSummary> = {};
-  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   for (const folder of folders) {
     const file = join(dir, folder, "suite.yaml");
     if (!existsSync(file)) continue;
@@ -79,7 +82,12 @@ export function writeReport(data: ReportData, file: string): { markdown: string;
 
 export function reportMain(argv: readonly string[]): Promise<void> {
   return runCommand(REPORT_USAGE, async () => {
-    const { values } = parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, "fail-on-missing": { type: "boolean" }, help: { type: "boolean" } });
+    const { values } = parseCommandLine(argv, {
+      stack: { type: "string" },
+      out: { type: "string" },
+      "fail-on-missing": { type: "boolean" },
+      help: { type: "boolean" },
+    });
     if (values.help) {
       process.stdout.write(`${REPORT_USAGE}\n`);
       return 0;

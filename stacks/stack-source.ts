@@ -59,6 +59,9 @@ export function stackLocation(values: { readonly stack?: string; readonly "stack
   if (values.stack !== undefined && file !== undefined) throw new UsageError("give --stack or --stack-file, not both");
   if (file === undefined) return { stack: values.stack ?? "dev", projectDir: "." };
   const name = /^Pulumi\.(.+)\.yaml$/.exec(basename(file))?.[1];
-  if (!name) throw new ConfigError([{ path: "--stack-file", value: file, message: "must name a stack file Pulumi.<stack>.yaml: the stack's name comes from the file name" }]);
+  if (!name)
+    throw new ConfigError([
+      { path: "--stack-file", value: file, message: "must name a stack file Pulumi.<stack>.yaml: the stack's name comes from the file name" },
+    ]);
   return { stack: name, projectDir: dirname(file) };
 }

@@ -43,7 +43,13 @@ export class KubeClient {
   }
 
   /** One request; never throws on HTTP status, only on transport errors and the bounded timeout. */
-  send(method: string, path: string, body?: unknown, contentType = "application/json", headers: Readonly<Record<string, string | readonly string[]>> = {}): Promise<ApiResponse> {
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+    headers: Readonly<Record<string, string | readonly string[]>> = {},
+  ): Promise<ApiResponse> {
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     return new Promise((resolvePromise, reject) => {
       const req = request(
@@ -56,7 +62,11 @@ export class KubeClient {
           cert: this.cert,
           key: this.key,
           timeout: REQUEST_TIMEOUT_MS,
-          headers: { Accept: "application/json", ...(payload === undefined ? {} : { "Content-Type": contentType }), ...(headers as Record<string, string | string[]>) },
+          headers: {
+            Accept: "application/json",
+            ...(payload === undefined ? {} : { "Content-Type": contentType }),
+            ...(headers as Record<string, string | string[]>),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -128,7 +138,10 @@ export class KubeClient {
   }
 
   /** Create (optionally dry-run) with strict field validation. */
-  async create(object: KubeObject, options: { readonly dryRun: boolean; readonly namespace?: string; readonly headers?: Readonly<Record<string, string | readonly string[]>> }): Promise<ApiResponse> {
+  async create(
+    object: KubeObject,
+    options: { readonly dryRun: boolean; readonly namespace?: string; readonly headers?: Readonly<Record<string, string | readonly string[]>> },
+  ): Promise<ApiResponse> {
     const collection = this.collectionPath(object, options.namespace);
     if (!collection) return notServed(object);
     const query = `fieldValidation=Strict${options.dryRun ? "&dryRun=All" : ""}`;
@@ -180,7 +193,12 @@ let ephemeralSerial = 0;
  * `ephemeralcontainers` subresource (as `kubectl debug` adds them): the Pod without them is created for real
  * (admission judges that part), then the subresource update carrying them is sent with `dryRun=All`.
  */
-export async function dryRunAdmit(client: KubeClient, object: KubeObject, namespace: string, headers: Readonly<Record<string, string | readonly string[]>> = {}): Promise<ApiResponse> {
+export async function dryRunAdmit(
+  client: KubeClient,
+  object: KubeObject,
+  namespace: string,
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
+): Promise<ApiResponse> {
   const spec = object.spec as { ephemeralContainers?: unknown[] } | undefined;
   if (object.kind !== "Pod" || object.apiVersion !== "v1" || !spec?.ephemeralContainers?.length) {
     return client.create(object, { dryRun: true, namespace, headers });

@@ -63,7 +63,15 @@ export interface ClusterOptions {
 /** Range the API server allocates Service IPs from (nothing routes to it; the flag is mandatory). */
 const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/16";
 /** Admission plugins the judges depend on, on top of the API server's defaults. */
-export const ADMISSION_PLUGINS = ["NamespaceLifecycle", "ServiceAccount", "PodSecurity", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota", "LimitRanger"] as const;
+export const ADMISSION_PLUGINS = [
+  "NamespaceLifecycle",
+  "ServiceAccount",
+  "PodSecurity",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionWebhook",
+  "ResourceQuota",
+  "LimitRanger",
+] as const;
 
 /** A running control plane. */
 export class Cluster {
@@ -139,10 +147,17 @@ async function startEtcd(cluster: Cluster, tools: ClusterOptions["tools"], timeo
   const peer = `http://127.0.0.1:${peerPort}`;
   const { pki } = cluster;
   cluster.spawnLogged("etcd", tools.etcd, [
-    "--name=conformance", `--data-dir=${join(cluster.dir, "etcd")}`,
-    `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
-    `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=conformance=${peer}`,
-    `--cert-file=${pki.servingCert}`, `--key-file=${pki.servingKey}`, `--trusted-ca-file=${pki.caCert}`, "--client-cert-auth",
+    "--name=conformance",
+    `--data-dir=${join(cluster.dir, "etcd")}`,
+    `--listen-client-urls=${url}`,
+    `--advertise-client-urls=${url}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=conformance=${peer}`,
+    `--cert-file=${pki.servingCert}`,
+    `--key-file=${pki.servingKey}`,
+    `--trusted-ca-file=${pki.caCert}`,
+    "--client-cert-auth",
     "--log-level=warn",
   ]);
   // etcd's /health over TLS with the run's client certificate (the serving certificate also has clientAuth).
@@ -158,20 +173,29 @@ async function startEtcd(cluster: Cluster, tools: ClusterOptions["tools"], timeo
 function apiserverArgs(cluster: Cluster, etcdUrl: string, port: number): string[] {
   const { pki } = cluster;
   return [
-    "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${port}`,
+    "--bind-address=127.0.0.1",
+    "--advertise-address=127.0.0.1",
+    `--secure-port=${port}`,
     `--cert-dir=${join(cluster.dir, "apiserver-certs")}`,
-    `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`, `--client-ca-file=${pki.caCert}`,
-    `--etcd-servers=${etcdUrl}`, `--etcd-cafile=${pki.caCert}`, `--etcd-certfile=${pki.servingCert}`, `--etcd-keyfile=${pki.servingKey}`,
+    `--tls-cert-file=${pki.servingCert}`,
+    `--tls-private-key-file=${pki.servingKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    `--etcd-servers=${etcdUrl}`,
+    `--etcd-cafile=${pki.caCert}`,
+    `--etcd-certfile=${pki.servingCert}`,
+    `--etcd-keyfile=${pki.servingKey}`,
     "--authorization-mode=RBAC",
     // As on EKS: privileged containers are allowed by the API server and left to admission (PSA, Gatekeeper).
     "--allow-privileged=true",
     `--enable-admission-plugins=${ADMISSION_PLUGINS.join(",")}`,
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-    `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     // A loopback advertise address is not a valid Endpoints IP; nothing here needs the `kubernetes` Service.
     "--endpoint-reconciler-type=none",
-    "--profiling=false", "--v=0",
+    "--profiling=false",
+    "--v=0",
   ];
 }
 
@@ -195,10 +219,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const server = new URL(`https://127.0.0.1:${cluster.apiserverPort}`);
     cluster.spawnLogged("kube-apiserver", options.tools["kube-apiserver"], apiserverArgs(cluster, etcdUrl, cluster.apiserverPort));
     cluster.client = new KubeClient(server, cluster.pki);
-    await waitFor("kube-apiserver /readyz", timeoutMs, async () => {
-      cluster.assertRunning("kube-apiserver");
-      return (await cluster.client.send("GET", "/readyz")).status === 200;
-    }, 500);
+    await waitFor(
+      "kube-apiserver /readyz",
+      timeoutMs,
+      async () => {
+        cluster.assertRunning("kube-apiserver");
+        return (await cluster.client.send("GET", "/readyz")).status === 200;
+      },
+      500,
+    );
     cluster.kubeconfig = join(cluster.dir, "kubeconfig");
     writeKubeconfig(cluster.kubeconfig, server.toString().replace(/\/$/, ""), cluster.pki);
     await cluster.client.discover();

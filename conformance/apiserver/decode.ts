@@ -23,7 +23,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 function replacementsFor(value: Json, key: string): Json[] {
   if (typeof value === "boolean") return [String(value), 1];
   if (typeof value === "number") return Number.isInteger(value) ? [String(value), value + 0.5, true] : ["x"];
-  if (typeof value === "string") return /^[0-9.]+(m|Ki|Mi|Gi)?$/.test(value) && /^(cpu|memory|storage|ephemeral-storage|requests\.|limits\.)/.test(key) ? ["1GB", 7, true] : [7, true];
+  if (typeof value === "string")
+    return /^[0-9.]+(m|Ki|Mi|Gi)?$/.test(value) && /^(cpu|memory|storage|ephemeral-storage|requests\.|limits\.)/.test(key) ? ["1GB", 7, true] : [7, true];
   if (Array.isArray(value)) return [{}, "x"];
   if (value && typeof value === "object") return Object.keys(value).length > 0 ? [[], "x"] : [];
   return [];
@@ -59,7 +60,12 @@ function baseObjects(devDocs: readonly SynthDocument[]): { id: string; object: J
 }
 
 /** Runs the judge; the namespaces of `dev` must exist (the dry-run judge creates them). */
-export async function runDecodeJudge(client: KubeClient, version: string, devDocs: readonly SynthDocument[], log: (line: string) => void): Promise<JudgeResult> {
+export async function runDecodeJudge(
+  client: KubeClient,
+  version: string,
+  devDocs: readonly SynthDocument[],
+  log: (line: string) => void,
+): Promise<JudgeResult> {
   const disagreements: Disagreement[] = [];
   let cases = 0;
   let refusedByBoth = 0;
@@ -82,6 +88,8 @@ export async function runDecodeJudge(client: KubeClient, version: string, devDoc
       }
     }
   }
-  log(`conformance/apiserver: apiserver-decode: ${refusedByBoth} mutated objects refused by both, ${cases - refusedByBoth - disagreements.length} decoded by both`);
+  log(
+    `conformance/apiserver: apiserver-decode: ${refusedByBoth} mutated objects refused by both, ${cases - refusedByBoth - disagreements.length} decoded by both`,
+  );
   return { name: "apiserver-decode", version, cases, passed: cases - disagreements.length, failed: disagreements.length, disagreements };
 }

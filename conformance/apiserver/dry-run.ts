@@ -48,7 +48,7 @@ export async function applyCrds(client: KubeClient, crds: readonly SynthDocument
     const name = String(crd.object.metadata?.name);
     await waitFor(`CRD ${name} Established`, timeoutMs, async () => {
       const body = await client.expectOk("GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-      const conditions = ((body.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+      const conditions = (body.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
       return conditions.some((c) => c.type === "Established" && c.status === "True");
     });
   }
@@ -97,8 +97,9 @@ export async function runDryRunJudge(client: KubeClient, version: string): Promi
     const publicAlbStack = "example-alb-public";
     writePublicAlbStack(join(work, "project"), publicAlbStack);
     // Only what the variant adds: the rest is example-alb's, judged above.
-    const publicAlb = synthDocuments(publicAlbStack, join(work, publicAlbStack), join(work, "project"))
-      .filter((d) => d.id.includes("/ingress-classes.") || d.id.includes("/services-"));
+    const publicAlb = synthDocuments(publicAlbStack, join(work, publicAlbStack), join(work, "project")).filter(
+      (d) => d.id.includes("/ingress-classes.") || d.id.includes("/services-"),
+    );
     const stacks = { dev, [manyStack]: many, "example-alb": alb, [publicAlbStack]: publicAlb };
     const disagreements: Disagreement[] = [];
     for (const docs of Object.values(stacks)) disagreements.push(...(await judgeDocuments(client, docs)));

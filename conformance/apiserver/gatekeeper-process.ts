@@ -34,22 +34,34 @@ export interface GatekeeperSession {
 export function chartWebhookSubResources(moduleDir: string): string[] {
   const values = parse(readFileSync(join(moduleDir, "charts", "gatekeeper", "values.yaml"), "utf8")) as { validatingWebhookSubResources?: unknown };
   const list = values.validatingWebhookSubResources;
-  if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) throw new Error(`${moduleDir}/charts/gatekeeper/values.yaml: validatingWebhookSubResources is not a list of strings`);
+  if (!Array.isArray(list) || !list.every((r) => typeof r === "string"))
+    throw new Error(`${moduleDir}/charts/gatekeeper/values.yaml: validatingWebhookSubResources is not a list of strings`);
   return list;
 }
 
 /** The manager's flags for the blueprint's chart values (the chart's controller-manager Deployment args). */
-export function managerFlags(values: Record<string, unknown>, ports: { readonly webhook: number; readonly health: number; readonly otlp: number }, certDir: string): string[] {
+export function managerFlags(
+  values: Record<string, unknown>,
+  ports: { readonly webhook: number; readonly health: number; readonly otlp: number },
+  certDir: string,
+): string[] {
   const manager = values.controllerManager as { exemptNamespaces: readonly string[] };
   const flag = (name: string, key: string): string => `--${name}=${String(values[key])}`;
   return [
-    "--host=127.0.0.1", `--port=${ports.webhook}`, `--health-addr=127.0.0.1:${ports.health}`, "--metrics-addr=0",
-    `--cert-dir=${certDir}`, "--disable-cert-rotation=true",
+    "--host=127.0.0.1",
+    `--port=${ports.webhook}`,
+    `--health-addr=127.0.0.1:${ports.health}`,
+    "--metrics-addr=0",
+    `--cert-dir=${certDir}`,
+    "--disable-cert-rotation=true",
     // The Prometheus exporter would listen on every interface; OpenTelemetry only pushes (to nothing here).
-    "--metrics-backend=opentelemetry", `--otlp-endpoint=127.0.0.1:${ports.otlp}`,
+    "--metrics-backend=opentelemetry",
+    `--otlp-endpoint=127.0.0.1:${ports.otlp}`,
     // Webhook and VAP generation, as the controller-manager pods run; status reports template and constraint
     // readiness (the audit pods' job, without the audit itself).
-    "--operation=webhook", "--operation=generate", "--operation=status",
+    "--operation=webhook",
+    "--operation=generate",
+    "--operation=status",
     ...(values.disableMutation === true ? [] : ["--operation=mutation-webhook"]),
     flag("log-denies", "logDenies"),
     flag("enable-k8s-native-validation", "enableK8sNativeValidation"),
@@ -57,7 +69,9 @@ export function managerFlags(values: Record<string, unknown>, ports: { readonly 
     flag("default-create-vap-binding-for-constraints", "defaultCreateVAPBindingForConstraints"),
     flag("enable-generator-resource-expansion", "enableGeneratorResourceExpansion"),
     // Set only when the values have it, as the chart's `hasKey` does.
-    ...("defaultK8sNativeValidationFailurePolicy" in values ? [flag("default-k8s-native-validation-failure-policy", "defaultK8sNativeValidationFailurePolicy")] : []),
+    ...("defaultK8sNativeValidationFailurePolicy" in values
+      ? [flag("default-k8s-native-validation-failure-policy", "defaultK8sNativeValidationFailurePolicy")]
+      : []),
     `--exempt-namespace=${GATEKEEPER_NAMESPACE}`,
     ...manager.exemptNamespaces.map((ns) => `--exempt-namespace=${ns}`),
     "--log-level=INFO",
@@ -71,13 +85,24 @@ export function blueprintValues(): Record<string, unknown> {
 }
 
 /** Starts the manager and waits (bounded) for its readiness endpoint. */
-export async function startGatekeeper(cluster: Cluster, binary: string, moduleDir: string, log: (line: string) => void, timeoutMs = 120_000): Promise<GatekeeperSession> {
+export async function startGatekeeper(
+  cluster: Cluster,
+  binary: string,
+  moduleDir: string,
+  log: (line: string) => void,
+  timeoutMs = 120_000,
+): Promise<GatekeeperSession> {
   const client = cluster.client;
   await client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: GATEKEEPER_NAMESPACE } }, { dryRun: false });
   await client.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: GATEKEEPER_NAMESPACE } }, { dryRun: false });
   // Gatekeeper owns its status objects by its own Pod (POD_NAME): the object must exist, though no kubelet runs it.
   await client.apply(
-    { apiVersion: "v1", kind: "Pod", metadata: { name: GATEKEEPER_POD, namespace: GATEKEEPER_NAMESPACE }, spec: { containers: [{ name: "manager", image: `openpolicyagent/gatekeeper:${GATEKEEPER_VERSION}` }] } },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: GATEKEEPER_POD, namespace: GATEKEEPER_NAMESPACE },
+      spec: { containers: [{ name: "manager", image: `openpolicyagent/gatekeeper:${GATEKEEPER_VERSION}` }] },
+    },
     { dryRun: false },
   );
   const certDir = join(cluster.dir, "gatekeeper-certs");
@@ -95,10 +120,15 @@ export async function startGatekeeper(cluster: Cluster, binary: string, moduleDi
   });
   const webhookUrl = `https://127.0.0.1:${ports.webhook}/v1/admit`;
   try {
-    await waitFor("Gatekeeper /readyz", timeoutMs, async () => {
-      cluster.assertRunning("gatekeeper");
-      return (await httpGetStatus(`http://127.0.0.1:${ports.health}/readyz`)) === 200;
-    }, 500);
+    await waitFor(
+      "Gatekeeper /readyz",
+      timeoutMs,
+      async () => {
+        cluster.assertRunning("gatekeeper");
+        return (await httpGetStatus(`http://127.0.0.1:${ports.health}/readyz`)) === 200;
+      },
+      500,
+    );
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}\ngatekeeper log:\n${cluster.logTail("gatekeeper", 30)}`, { cause: error });
   }

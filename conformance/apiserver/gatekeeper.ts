@@ -39,11 +39,16 @@ export async function applyTemplates(client: KubeClient, docs: readonly SynthDoc
   }
   const kinds = templates
     .filter((d) => d.object.kind === "ConstraintTemplate")
-    .map((d) => String(((d.object.spec as { crd: { spec: { names: { kind: string } } } }).crd.spec.names.kind)));
-  await waitFor(`constraint CRDs of ${kinds.length} templates`, timeoutMs, async () => {
-    await client.discover();
-    return kinds.every((kind) => client.collectionPath({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind }) !== undefined);
-  }, 1000);
+    .map((d) => String((d.object.spec as { crd: { spec: { names: { kind: string } } } }).crd.spec.names.kind));
+  await waitFor(
+    `constraint CRDs of ${kinds.length} templates`,
+    timeoutMs,
+    async () => {
+      await client.discover();
+      return kinds.every((kind) => client.collectionPath({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind }) !== undefined);
+    },
+    1000,
+  );
 }
 
 /** The chart's `validation.gatekeeper.sh` webhook, registered by URL with the run's CA. */
@@ -75,12 +80,15 @@ function webhookConfiguration(cluster: Cluster, session: GatekeeperSession): Rec
 
 /** Creates the namespaces samples name that do not exist yet (before any constraint can object to them). */
 async function ensureNamespaces(client: KubeClient, samples: readonly PsaCase[]): Promise<void> {
-  const names = new Set(samples.map((s) => (s.object.metadata as { namespace?: string } | undefined)?.namespace).filter((n): n is string => typeof n === "string"));
+  const names = new Set(
+    samples.map((s) => (s.object.metadata as { namespace?: string } | undefined)?.namespace).filter((n): n is string => typeof n === "string"),
+  );
   for (const name of [...names, "default"].sort()) {
     const res = await client.send("GET", `/api/v1/namespaces/${name}`);
     if (res.status === 404) await client.expectOk("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
     const sa = await client.send("GET", `/api/v1/namespaces/${name}/serviceaccounts/default`);
-    if (sa.status === 404) await client.expectOk("POST", `/api/v1/namespaces/${name}/serviceaccounts`, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } });
+    if (sa.status === 404)
+      await client.expectOk("POST", `/api/v1/namespaces/${name}/serviceaccounts`, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } });
   }
 }
 
@@ -93,15 +101,20 @@ async function namespaceLabels(client: KubeClient): Promise<Map<string, Record<s
 
 /** Waits (bounded) until Gatekeeper reports every constraint enforced. */
 async function waitForConstraints(client: KubeClient, constraints: readonly SynthDocument[], timeoutMs = 180_000): Promise<void> {
-  await waitFor(`Gatekeeper to enforce ${constraints.length} constraints`, timeoutMs, async () => {
-    for (const doc of constraints) {
-      const path = `${client.collectionPath(doc.object)}/${String(doc.object.metadata?.name)}`;
-      const body = await client.expectOk("GET", path);
-      const byPod = ((body.status as { byPod?: { enforced?: boolean }[] } | undefined)?.byPod ?? []);
-      if (!byPod.some((p) => p.enforced === true)) return false;
-    }
-    return true;
-  }, 1000);
+  await waitFor(
+    `Gatekeeper to enforce ${constraints.length} constraints`,
+    timeoutMs,
+    async () => {
+      for (const doc of constraints) {
+        const path = `${client.collectionPath(doc.object)}/${String(doc.object.metadata?.name)}`;
+        const body = await client.expectOk("GET", path);
+        const byPod = (body.status as { byPod?: { enforced?: boolean }[] } | undefined)?.byPod ?? [];
+        if (!byPod.some((p) => p.enforced === true)) return false;
+      }
+      return true;
+    },
+    1000,
+  );
 }
 
 /**
@@ -191,5 +204,14 @@ export async function runGatekeeperJudge(
   // release.ts relies on the generated VAPs enforcing inside the API server: a template without one is a failure.
   for (const line of vap) disagreements.push({ case: `VAP ${line.slice(0, line.indexOf(":"))}`, detail: line });
   const cases = samples.length - notJudged.length + templates.length + constraints.length;
-  return { name: "gatekeeper-admission", version: `gatekeeper ${GATEKEEPER_VERSION}`, cases, passed: cases - disagreements.length, failed: disagreements.length, disagreements, notJudged, vap };
+  return {
+    name: "gatekeeper-admission",
+    version: `gatekeeper ${GATEKEEPER_VERSION}`,
+    cases,
+    passed: cases - disagreements.length,
+    failed: disagreements.length,
+    disagreements,
+    notJudged,
+    vap,
+  };
 }

@@ -41,7 +41,11 @@ function brokenJudge(name: string, version: string, error: unknown): JudgeResult
   return { name, version, cases: 0, passed: 0, failed: 1, disagreements: [{ case: "(judge could not run)", detail }] };
 }
 
-async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly gatekeeperBuildError?: string }, log: (line: string) => void): Promise<JudgeResult[]> {
+async function judgeAll(
+  cluster: Cluster,
+  tools: Partial<ToolPaths> & { readonly gatekeeperBuildError?: string },
+  log: (line: string) => void,
+): Promise<JudgeResult[]> {
   const version = await serverVersion(cluster.client);
   const apiserver = `kube-apiserver ${version}`;
   log(`conformance/apiserver: ${apiserver} ready on 127.0.0.1:${cluster.apiserverPort}`);
@@ -53,7 +57,8 @@ async function judgeAll(cluster: Cluster, tools: Partial<ToolPaths> & { readonly
     await applyCrds(cluster.client, vendoredCrdDocuments(REPO_ROOT));
     if (!tools["gatekeeper-module"]) throw new Error("the gatekeeper/v3 module was not downloaded (conformance/apiserver/tools.sh gatekeeper-module)");
     await applyCrds(cluster.client, gatekeeperCrdDocuments(tools["gatekeeper-module"]));
-    if (!tools.gatekeeper) throw new Error(`the Gatekeeper manager was not built: ${tools.gatekeeperBuildError ?? "conformance/apiserver/tools.sh gatekeeper"}`);
+    if (!tools.gatekeeper)
+      throw new Error(`the Gatekeeper manager was not built: ${tools.gatekeeperBuildError ?? "conformance/apiserver/tools.sh gatekeeper"}`);
     gatekeeper = await startGatekeeper(cluster, tools.gatekeeper, tools["gatekeeper-module"], log);
     await applyTemplates(cluster.client, devDocs);
   } catch (error) {

@@ -94,7 +94,9 @@ export function writePublicAlbStack(projectDir: string, stack: string): void {
   const example = parseDocument(readFileSync(join(REPO_ROOT, "Pulumi.example-alb.yaml"), "utf8")).toJS() as { config: Record<string, Record<string, unknown>> };
   const tenants = (example.config["bulwark:tenants"] as unknown as Record<string, unknown>[]).map((tenant): Record<string, unknown> => ({
     ...tenant,
-    services: ((tenant.services ?? []) as Record<string, Record<string, unknown>>[]).map((s) => (s.ingress ? { ...s, ingress: { ...s.ingress, scheme: "internet-facing" } } : s)),
+    services: ((tenant.services ?? []) as Record<string, Record<string, unknown>>[]).map((s) =>
+      s.ingress ? { ...s, ingress: { ...s.ingress, scheme: "internet-facing" } } : s,
+    ),
   }));
   const policy = { ...example.config["bulwark:policy"], publicLoadBalancerNamespaces: tenants.map((t) => String(t.name)) };
   mkdirSync(projectDir, { recursive: true });

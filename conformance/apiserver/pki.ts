@@ -26,16 +26,70 @@ function openssl(args: readonly string[], cwd: string): void {
 /** Signs a CSR for `subject` with the CA; `extensions` is an openssl v3 extension section body. */
 function issue(dir: string, name: string, subject: string, extensions: string): void {
   writeFileSync(join(dir, `${name}.ext`), `[v3]\n${extensions}\n`);
-  openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject], dir);
-  openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-sha256", "-extfile", `${name}.ext`, "-extensions", "v3", "-out", `${name}.crt`], dir);
+  openssl(
+    ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-sha256",
+      "-extfile",
+      `${name}.ext`,
+      "-extensions",
+      "v3",
+      "-out",
+      `${name}.crt`,
+    ],
+    dir,
+  );
 }
 
 /** Creates the run's PKI in `dir` (which must exist). */
 export function createRunPki(dir: string): RunPki {
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=bulwark-conformance-ca"], dir);
-  issue(dir, "serving", "/CN=127.0.0.1", "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost");
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=bulwark-conformance-ca",
+    ],
+    dir,
+  );
+  issue(
+    dir,
+    "serving",
+    "/CN=127.0.0.1",
+    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost",
+  );
   // The API server maps O= to groups: system:masters is the bootstrap admin group, needed to create RBAC at all.
-  issue(dir, "admin", "/O=system:masters/CN=bulwark-conformance-admin", "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth");
+  issue(
+    dir,
+    "admin",
+    "/O=system:masters/CN=bulwark-conformance-admin",
+    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth",
+  );
   openssl(["genrsa", "-out", "sa.key", "2048"], dir);
   openssl(["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
   const at = (file: string): string => join(dir, file);

@@ -15,7 +15,17 @@ import type { KubeClient } from "./client";
 import { dryRunAdmit, messageOf } from "./client";
 import { REPO_ROOT } from "./manifests";
 import type { PsaCase, PssLevel } from "./psa-cases";
-import { blueprintNamespaceLabels, findFixturesDir, fixtureCases, judgeableVersions, placeIn, PSS_LEVELS, psaNamespaceName, psaVerdict, pssSampleCases } from "./psa-cases";
+import {
+  blueprintNamespaceLabels,
+  findFixturesDir,
+  fixtureCases,
+  judgeableVersions,
+  placeIn,
+  PSS_LEVELS,
+  psaNamespaceName,
+  psaVerdict,
+  pssSampleCases,
+} from "./psa-cases";
 
 /** The dev stack with every constraint at deny: the verdict compared is admission, whatever the rollout stage. */
 function denyConfig(): BulwarkConfig {
@@ -48,9 +58,7 @@ async function judgeCase(client: KubeClient, run: LevelRun, testCase: PsaCase, n
   const object = placeIn(testCase.object, run.namespace);
   const res = await dryRunAdmit(client, object, run.namespace);
   const psa = psaVerdict(res.status, messageOf(res), res.warnings, !isPod);
-  const denials = run.checker
-    .checkObject(object, new Map([[run.namespace, run.labels]]))
-    .filter((v) => v.enforcementAction === "deny");
+  const denials = run.checker.checkObject(object, new Map([[run.namespace, run.labels]])).filter((v) => v.enforcementAction === "deny");
   const ours = denials.length > 0 ? "forbidden" : "allowed";
   const where = `${run.level} ${run.version}`;
   if (typeof psa === "object" && "invalid" in psa) {
@@ -65,7 +73,10 @@ async function judgeCase(client: KubeClient, run: LevelRun, testCase: PsaCase, n
 }
 
 /** Runs the judge. `serverGitVersion` decides which PSS versions are judged. */
-export async function runPodSecurityJudge(client: KubeClient, serverGitVersion: string): Promise<JudgeResult & { readonly versions: readonly string[]; readonly notJudged: readonly NotJudged[] }> {
+export async function runPodSecurityJudge(
+  client: KubeClient,
+  serverGitVersion: string,
+): Promise<JudgeResult & { readonly versions: readonly string[]; readonly notJudged: readonly NotJudged[] }> {
   const versions = judgeableVersions(serverGitVersion);
   const fixtures = fixtureCases(findFixturesDir(), versions[versions.length - 1]);
   const notJudged: NotJudged[] = [];

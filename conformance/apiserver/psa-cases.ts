@@ -48,9 +48,7 @@ export function blueprintNamespaceLabels(level: PssLevel, version: string): Reco
 
 /** Replaces the value of every `pod-security.kubernetes.io/<mode>-version` label. */
 export function pinPodSecurityVersion(labels: Readonly<Record<string, string>>, version: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(labels).map(([key, value]) => [key, /^pod-security\.kubernetes\.io\/[a-z]+-version$/.test(key) ? version : value]),
-  );
+  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, /^pod-security\.kubernetes\.io\/[a-z]+-version$/.test(key) ? version : value]));
 }
 
 /** Namespace name of one level and version: `psa-restricted-v1-33`. */
@@ -150,7 +148,11 @@ export function suiteSampleCases(policyDir: string, policy: string): PsaCase[] {
   }
   return [...expected.keys()].sort().flatMap((f) =>
     parseAllDocuments(readFileSync(join(policyDir, f), "utf8"))
-      .map((doc, i) => ({ id: `samples/${policy}/${f.replace(/^samples\//, "")}#${i + 1}`, object: doc.toJS() as Record<string, unknown>, expectDenied: expected.get(f) === true }))
+      .map((doc, i) => ({
+        id: `samples/${policy}/${f.replace(/^samples\//, "")}#${i + 1}`,
+        object: doc.toJS() as Record<string, unknown>,
+        expectDenied: expected.get(f) === true,
+      }))
       .filter((c) => c.object !== null),
   );
 }

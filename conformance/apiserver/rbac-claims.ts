@@ -38,24 +38,55 @@ const EVERYONE = { admin: true, edit: true, view: true } as const;
 const MUTATING = ["create", "update", "patch", "delete", "deletecollection"] as const;
 
 const rows = (claim: string, checks: readonly AccessCheck[], allowed: Claim["allowed"]): Claim[] => checks.map((check) => ({ claim, check, allowed }));
-const own = (verb: string, group: string, resource: string, subresource?: string): AccessCheck => ({ verb, group, resource, scope: "own", ...(subresource ? { subresource } : {}) });
+const own = (verb: string, group: string, resource: string, subresource?: string): AccessCheck => ({
+  verb,
+  group,
+  resource,
+  scope: "own",
+  ...(subresource ? { subresource } : {}),
+});
 
 /** The matrix's rows. Controls (every tier reaches its namespace) keep an all-deny cluster from passing. */
 export const RBAC_CLAIMS: readonly Claim[] = [
   ...rows("control: every tier reads its namespace's Pods", [own("get", "", "pods"), own("list", "", "pods")], EVERYONE),
-  ...rows("control: edit and admin run workloads", [own("create", "apps", "deployments"), own("update", "", "configmaps")], { admin: true, edit: true, view: false }),
-  ...rows("control: admin delegates the tenant's roles", [own("create", "rbac.authorization.k8s.io", "rolebindings")], { admin: true, edit: false, view: false }),
-  ...rows("view cannot read Secrets", ["get", "list", "watch"].map((v) => own(v, "", "secrets")), { admin: true, edit: true, view: false }),
-  ...rows("only admin can exec, attach, port-forward", ["exec", "attach", "portforward"].map((s) => own("create", "", "pods", s)), { admin: true, edit: false, view: false }),
+  ...rows("control: edit and admin run workloads", [own("create", "apps", "deployments"), own("update", "", "configmaps")], {
+    admin: true,
+    edit: true,
+    view: false,
+  }),
+  ...rows("control: admin delegates the tenant's roles", [own("create", "rbac.authorization.k8s.io", "rolebindings")], {
+    admin: true,
+    edit: false,
+    view: false,
+  }),
+  ...rows(
+    "view cannot read Secrets",
+    ["get", "list", "watch"].map((v) => own(v, "", "secrets")),
+    { admin: true, edit: true, view: false },
+  ),
+  ...rows(
+    "only admin can exec, attach, port-forward",
+    ["exec", "attach", "portforward"].map((s) => own("create", "", "pods", s)),
+    { admin: true, edit: false, view: false },
+  ),
   ...rows(
     "nobody edits NetworkPolicies, ResourceQuotas or LimitRanges",
     MUTATING.flatMap((v) => [own(v, "networking.k8s.io", "networkpolicies"), own(v, "", "resourcequotas"), own(v, "", "limitranges")]),
     NOBODY,
   ),
-  ...rows("nobody escalates or binds", ["roles", "clusterroles"].flatMap((r) => ["escalate", "bind"].map((v) => own(v, "rbac.authorization.k8s.io", r))), NOBODY),
+  ...rows(
+    "nobody escalates or binds",
+    ["roles", "clusterroles"].flatMap((r) => ["escalate", "bind"].map((v) => own(v, "rbac.authorization.k8s.io", r))),
+    NOBODY,
+  ),
   ...rows(
     "nobody impersonates",
-    [own("impersonate", "", "users"), own("impersonate", "", "groups"), own("impersonate", "", "serviceaccounts"), { verb: "impersonate", group: "", resource: "users", scope: "cluster" }],
+    [
+      own("impersonate", "", "users"),
+      own("impersonate", "", "groups"),
+      own("impersonate", "", "serviceaccounts"),
+      { verb: "impersonate", group: "", resource: "users", scope: "cluster" },
+    ],
     NOBODY,
   ),
   ...rows("nobody mints service-account tokens", [own("create", "", "serviceaccounts", "token")], NOBODY),
@@ -89,10 +120,18 @@ export function tenantIdentities(config: BulwarkConfig): Identity[] {
   return config.tenants.flatMap((tenant) =>
     TENANT_TIERS.flatMap((tier): Identity[] => [
       ...(tenant.groups[tier] ?? []).map((group) => ({
-        tenant: tenant.name, tier, via: "idp" as const, user: `${userPrefix}${group}-member`, groups: [idpGroupSubject(config.cluster, group), "system:authenticated"],
+        tenant: tenant.name,
+        tier,
+        via: "idp" as const,
+        user: `${userPrefix}${group}-member`,
+        groups: [idpGroupSubject(config.cluster, group), "system:authenticated"],
       })),
       ...(tenant.awsPrincipals?.[tier] ?? []).map((arn) => ({
-        tenant: tenant.name, tier, via: "access-entry" as const, user: arn, groups: [tenantTierGroup(tenant.name, tier), "system:authenticated"],
+        tenant: tenant.name,
+        tier,
+        via: "access-entry" as const,
+        user: arn,
+        groups: [tenantTierGroup(tenant.name, tier), "system:authenticated"],
       })),
     ]),
   );

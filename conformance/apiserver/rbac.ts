@@ -23,7 +23,11 @@ async function canI(client: KubeClient, identity: Identity, claim: Claim, tenant
   const review = {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SubjectAccessReview",
-    spec: { user: identity.user, groups: identity.groups, resourceAttributes: { verb, group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}) } },
+    spec: {
+      user: identity.user,
+      groups: identity.groups,
+      resourceAttributes: { verb, group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}) },
+    },
   };
   const body = await client.expectOk("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", review);
   return (body.status as { allowed?: boolean } | undefined)?.allowed === true;
@@ -34,7 +38,7 @@ async function wildcardProblems(client: KubeClient, tenants: readonly string[]):
   const problems: Disagreement[] = [];
   for (const tenant of tenants) {
     const list = await client.expectOk("GET", `/apis/rbac.authorization.k8s.io/v1/namespaces/${tenant}/roles`);
-    for (const role of (list.items as { metadata: { name: string }; rules: { verbs: string[]; resources?: string[]; apiGroups?: string[] }[] }[])) {
+    for (const role of list.items as { metadata: { name: string }; rules: { verbs: string[]; resources?: string[]; apiGroups?: string[] }[] }[]) {
       const bad = role.rules.filter((r) => [...r.verbs, ...(r.resources ?? []), ...(r.apiGroups ?? [])].includes("*"));
       if (bad.length > 0) problems.push({ case: `Role ${tenant}/${role.metadata.name}`, detail: "a rule holds '*'", object: bad });
     }

@@ -20,7 +20,8 @@ export function admissionVerdict(status: number, message: string): AdmissionVerd
   if ((status >= 200 && status < 300) || status === 409) return { kind: "allowed", message: "" };
   // A VAP denial is a 422 ("<resource> \"x\" is forbidden: ValidatingAdmissionPolicy ..."): match the steps first.
   if (message.includes("violates PodSecurity")) return { kind: "denied", by: "PodSecurity", message };
-  if (/ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request/.test(message)) return { kind: "denied", by: "ValidatingAdmissionPolicy", message };
+  if (/ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request/.test(message))
+    return { kind: "denied", by: "ValidatingAdmissionPolicy", message };
   if (message.includes('admission webhook "validation.gatekeeper.sh" denied the request')) return { kind: "denied", by: "Gatekeeper webhook", message };
   if (status === 422) return { kind: "invalid", message };
   if (status === 403 || status === 400) return { kind: "denied", by: "other admission", message };
@@ -61,12 +62,15 @@ export async function vapProblems(client: KubeClient, templates: readonly SynthD
   for (const template of templates) {
     const name = String(template.object.metadata?.name);
     const body = await client.expectOk("GET", `/apis/templates.gatekeeper.sh/v1/constrainttemplates/${name}`);
-    const byPod = ((body.status as { byPod?: { vapGenerationStatus?: { state?: string; warning?: string }; errors?: { message: string }[] }[] } | undefined)?.byPod ?? []);
+    const byPod =
+      (body.status as { byPod?: { vapGenerationStatus?: { state?: string; warning?: string }; errors?: { message: string }[] }[] } | undefined)?.byPod ?? [];
     const vapStatus = byPod.map((p) => p.vapGenerationStatus).find((s) => s !== undefined);
     const errors = byPod.flatMap((p) => p.errors ?? []).map((e) => e.message);
     const vap = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/gatekeeper-${name}`);
     if (vap.status !== 200) {
-      problems.push(`${name}: no ValidatingAdmissionPolicy (${vapStatus ? `state ${vapStatus.state ?? "?"}${vapStatus.warning ? `: ${vapStatus.warning}` : ""}` : "no vapGenerationStatus"}${errors.length ? `; errors: ${errors.join("; ")}` : ""})`);
+      problems.push(
+        `${name}: no ValidatingAdmissionPolicy (${vapStatus ? `state ${vapStatus.state ?? "?"}${vapStatus.warning ? `: ${vapStatus.warning}` : ""}` : "no vapGenerationStatus"}${errors.length ? `; errors: ${errors.join("; ")}` : ""})`,
+      );
     } else {
       // The generated policy must fail closed (lib/gatekeeper/release.ts defaultK8sNativeValidationFailurePolicy).
       const failurePolicy = (vap.body.spec as { failurePolicy?: string } | undefined)?.failurePolicy;
@@ -76,7 +80,10 @@ export async function vapProblems(client: KubeClient, templates: readonly SynthD
   for (const constraint of constraints) {
     const name = String(constraint.object.metadata?.name);
     // Gatekeeper 3.23's binding name (transform.GetVAPBindingName): the constraint's kind, lower-cased, then its name.
-    const binding = await client.send("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${vapBindingName(String(constraint.object.kind), name)}`);
+    const binding = await client.send(
+      "GET",
+      `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${vapBindingName(String(constraint.object.kind), name)}`,
+    );
     if (binding.status !== 200) problems.push(`${String(constraint.object.kind)}/${name}: no ValidatingAdmissionPolicyBinding`);
   }
   return problems;

@@ -72,7 +72,8 @@ function applyToPod(spec: Json, metadata: Json, mutation: Mutation): void {
   else if (mutation.target === "metadata") setPath(metadata, mutation.path, mutation.value);
   else if (mutation.target in CONTAINER_LISTS) {
     const container = (spec as Record<string, CorpusValue>)[CONTAINER_LISTS[mutation.target as keyof typeof CONTAINER_LISTS].replace("[0]", "")];
-    if (Array.isArray(container) && container.length > 0) setPath(spec, `${CONTAINER_LISTS[mutation.target as keyof typeof CONTAINER_LISTS]}.${mutation.path}`, mutation.value);
+    if (Array.isArray(container) && container.length > 0)
+      setPath(spec, `${CONTAINER_LISTS[mutation.target as keyof typeof CONTAINER_LISTS]}.${mutation.path}`, mutation.value);
   }
 }
 
@@ -111,7 +112,12 @@ export function wrapPod(form: PodForm, metadata: Json, spec: Json, templateMetad
     case "ReplicationController":
       return { apiVersion: "v1", kind: "ReplicationController", metadata: top, spec: { selector: { ...POD_LABELS }, template: podTemplate } };
     default:
-      return { apiVersion: "apps/v1", kind: form, metadata: top, spec: { selector, template: podTemplate, ...(form === "StatefulSet" ? { serviceName: "api" } : {}) } };
+      return {
+        apiVersion: "apps/v1",
+        kind: form,
+        metadata: top,
+        spec: { selector, template: podTemplate, ...(form === "StatefulSet" ? { serviceName: "api" } : {}) },
+      };
   }
 }
 

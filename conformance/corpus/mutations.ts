@@ -40,7 +40,22 @@ export const REMOVE: unique symbol = Symbol("remove");
 const raw = (token: string): RawScalar => ({ raw: token });
 
 /** Boolean spellings: real booleans, strings, and unquoted YAML 1.1 / mis-cased tokens. */
-const BOOLEANS: readonly CorpusValue[] = [true, false, "true", "false", raw("True"), raw("TRUE"), raw("yes"), raw("Yes"), raw("on"), raw("no"), raw("off"), raw("y"), 1, 0];
+const BOOLEANS: readonly CorpusValue[] = [
+  true,
+  false,
+  "true",
+  "false",
+  raw("True"),
+  raw("TRUE"),
+  raw("yes"),
+  raw("Yes"),
+  raw("on"),
+  raw("no"),
+  raw("off"),
+  raw("y"),
+  1,
+  0,
+];
 const USER_IDS: readonly CorpusValue[] = [0, 1, 1000, 65532, -1, "0", "1000", raw("00"), raw("0x0"), raw("0o0"), 0.0, 1.5];
 const SECCOMP: readonly CorpusValue[] = ["RuntimeDefault", "Localhost", "Unconfined", "runtimedefault", "unconfined", "UNCONFINED", "", { type: "Localhost" }];
 
@@ -55,16 +70,46 @@ const CONTAINER_FIELDS = (target: "init" | "app" | "debug"): FieldCatalogue[] =>
   {
     target,
     path: "securityContext.capabilities.add",
-    values: [["NET_BIND_SERVICE"], ["net_bind_service"], ["CAP_NET_BIND_SERVICE"], ["NET_ADMIN"], ["SYS_ADMIN"], ["sys_admin"], ["ALL"], ["CHOWN"], ["AUDIT_WRITE", "KILL"], [], "NET_ADMIN"],
+    values: [
+      ["NET_BIND_SERVICE"],
+      ["net_bind_service"],
+      ["CAP_NET_BIND_SERVICE"],
+      ["NET_ADMIN"],
+      ["SYS_ADMIN"],
+      ["sys_admin"],
+      ["ALL"],
+      ["CHOWN"],
+      ["AUDIT_WRITE", "KILL"],
+      [],
+      "NET_ADMIN",
+    ],
   },
   { target, path: "securityContext.capabilities", values: [{}, { drop: ["ALL"] }, { add: ["NET_ADMIN"] }] },
   { target, path: "securityContext.seccompProfile.type", values: SECCOMP },
-  { target, path: "securityContext.seLinuxOptions", values: [{ type: "container_t" }, { type: "spc_t" }, { type: "CONTAINER_T" }, { user: "root" }, { role: "sysadm_r" }, { level: "s0:c1" }, { type: "" }] },
+  {
+    target,
+    path: "securityContext.seLinuxOptions",
+    values: [{ type: "container_t" }, { type: "spc_t" }, { type: "CONTAINER_T" }, { user: "root" }, { role: "sysadm_r" }, { level: "s0:c1" }, { type: "" }],
+  },
   { target, path: "securityContext.windowsOptions.hostProcess", values: BOOLEANS.slice(0, 8) },
   { target, path: "securityContext.appArmorProfile.type", values: ["RuntimeDefault", "Localhost", "Unconfined", "unconfined"] },
   { target, path: "securityContext", values: [{}, "privileged"] },
   { target, path: "ports[0].hostPort", values: [0, 80, 8080, "80", raw("0x50"), -1] },
-  { target, path: "image", values: ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:latest", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:LATEST", "docker.io/library/nginx:1.27", "nginx:1.27", "123456789012.DKR.ECR.eu-west-1.amazonaws.com/payments/api:1.4.2", "123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example/api:1.4.2", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api@sha256:" + "a".repeat(64), ""] },
+  {
+    target,
+    path: "image",
+    values: [
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api",
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:latest",
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:LATEST",
+      "docker.io/library/nginx:1.27",
+      "nginx:1.27",
+      "123456789012.DKR.ECR.eu-west-1.amazonaws.com/payments/api:1.4.2",
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example/api:1.4.2",
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api@sha256:" + "a".repeat(64),
+      "",
+    ],
+  },
   { target, path: "resources.limits", values: [{}, { cpu: "500m" }, { memory: "256Mi" }] },
   { target, path: "resources", values: [{}] },
   { target, path: "livenessProbe.httpGet.host", values: ["", "127.0.0.1", "10.0.0.1", "localhost", "example.com"] },
@@ -82,8 +127,23 @@ const POD_FIELDS: FieldCatalogue[] = [
   { target: "pod", path: "securityContext.runAsNonRoot", values: BOOLEANS },
   { target: "pod", path: "securityContext.runAsUser", values: USER_IDS },
   { target: "pod", path: "securityContext.seccompProfile.type", values: SECCOMP },
-  { target: "pod", path: "securityContext.seLinuxOptions", values: [{ type: "spc_t" }, { type: "container_init_t" }, { type: "container_kvm_t" }, { user: "system_u" }, { type: "Container_T" }] },
-  { target: "pod", path: "securityContext.sysctls", values: [[{ name: "kernel.shm_rmid_forced", value: "0" }], [{ name: "net.core.somaxconn", value: "1024" }], [{ name: "kernel.msgmax", value: "1" }], [{ name: "NET.IPV4.IP_LOCAL_PORT_RANGE", value: "1 2" }], [{ name: "net.ipv4.ip_local_port_range", value: "1024 65535" }], []] },
+  {
+    target: "pod",
+    path: "securityContext.seLinuxOptions",
+    values: [{ type: "spc_t" }, { type: "container_init_t" }, { type: "container_kvm_t" }, { user: "system_u" }, { type: "Container_T" }],
+  },
+  {
+    target: "pod",
+    path: "securityContext.sysctls",
+    values: [
+      [{ name: "kernel.shm_rmid_forced", value: "0" }],
+      [{ name: "net.core.somaxconn", value: "1024" }],
+      [{ name: "kernel.msgmax", value: "1" }],
+      [{ name: "NET.IPV4.IP_LOCAL_PORT_RANGE", value: "1 2" }],
+      [{ name: "net.ipv4.ip_local_port_range", value: "1024 65535" }],
+      [],
+    ],
+  },
   { target: "pod", path: "securityContext.windowsOptions.hostProcess", values: BOOLEANS.slice(0, 8) },
   { target: "pod", path: "securityContext.appArmorProfile.type", values: ["RuntimeDefault", "Localhost", "Unconfined", "unconfined"] },
   { target: "pod", path: "securityContext", values: [{}] },
@@ -131,8 +191,22 @@ const OBJECT_FIELDS: FieldCatalogue[] = [
   { target: "object", kind: "Service", path: "spec.type", values: ["NodePort", "LoadBalancer", "nodeport", "ExternalName", "ClusterIP"] },
   { target: "object", kind: "Service", path: "spec.externalIPs", values: [["203.0.113.10"], [], "203.0.113.10"] },
   { target: "object", kind: "Service", path: "spec.ports[0].nodePort", values: [30080, 0] },
-  { target: "object", kind: "Service", path: "metadata.annotations", values: [{ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "Internal" }, {}] },
-  { target: "object", kind: "Ingress", path: "spec.tls", values: [[], [{ hosts: [] }], [{ secretName: "x" }], [{ hosts: ["other.example.com"], secretName: "x" }]] },
+  {
+    target: "object",
+    kind: "Service",
+    path: "metadata.annotations",
+    values: [
+      { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+      { "service.beta.kubernetes.io/aws-load-balancer-scheme": "Internal" },
+      {},
+    ],
+  },
+  {
+    target: "object",
+    kind: "Ingress",
+    path: "spec.tls",
+    values: [[], [{ hosts: [] }], [{ secretName: "x" }], [{ hosts: ["other.example.com"], secretName: "x" }]],
+  },
   { target: "object", kind: "Role", path: "rules[0].verbs", values: [["*"], ["escalate"], ["bind"], ["impersonate"], ["ESCALATE"], ["get", "*"], []] },
   { target: "object", kind: "Role", path: "rules[0].resources", values: [["*"], ["secrets"], ["serviceaccounts/token"], ["roles"]] },
   { target: "object", kind: "Role", path: "rules[0].apiGroups", values: [["*"], ["rbac.authorization.k8s.io"]] },
@@ -141,16 +215,37 @@ const OBJECT_FIELDS: FieldCatalogue[] = [
       target: "object",
       kind,
       path: "subjects[0]",
-      values: [subject("Group", "system:anonymous"), subject("User", "system:anonymous"), subject("Group", "system:unauthenticated"), subject("Group", "system:authenticated"), subject("Group", "SYSTEM:ANONYMOUS"), subject("group", "system:anonymous"), { kind: "ServiceAccount", name: "default", namespace: "kube-system" }],
+      values: [
+        subject("Group", "system:anonymous"),
+        subject("User", "system:anonymous"),
+        subject("Group", "system:unauthenticated"),
+        subject("Group", "system:authenticated"),
+        subject("Group", "SYSTEM:ANONYMOUS"),
+        subject("group", "system:anonymous"),
+        { kind: "ServiceAccount", name: "default", namespace: "kube-system" },
+      ],
     },
     { target: "object", kind, path: "roleRef.name", values: ["cluster-admin", "Cluster-Admin", "admin", "edit"] },
   ]),
-  ...["Service", "Role", "Ingress"].map((kind): FieldCatalogue => ({ target: "object", kind, path: "kind", required: true, values: [kind.toLowerCase(), kind.toUpperCase()] })),
+  ...["Service", "Role", "Ingress"].map((kind): FieldCatalogue => ({
+    target: "object",
+    kind,
+    path: "kind",
+    required: true,
+    values: [kind.toLowerCase(), kind.toUpperCase()],
+  })),
   { target: "object", kind: "Service", path: "apiVersion", required: true, values: ["V1", "core/v1"] },
 ];
 
 /** Every field the corpus mutates, Pod policies first. */
-export const FIELD_CATALOGUE: readonly FieldCatalogue[] = [...POD_FIELDS, ...CONTAINER_FIELDS("app"), ...CONTAINER_FIELDS("init"), ...CONTAINER_FIELDS("debug"), ...METADATA_FIELDS, ...OBJECT_FIELDS];
+export const FIELD_CATALOGUE: readonly FieldCatalogue[] = [
+  ...POD_FIELDS,
+  ...CONTAINER_FIELDS("app"),
+  ...CONTAINER_FIELDS("init"),
+  ...CONTAINER_FIELDS("debug"),
+  ...METADATA_FIELDS,
+  ...OBJECT_FIELDS,
+];
 
 function tokenOf(value: CorpusValue): string {
   if (value !== null && typeof value === "object" && "raw" in value && typeof (value as RawScalar).raw === "string") return (value as RawScalar).raw;

@@ -86,13 +86,22 @@ async function gatorVerdicts(props: DifferentialProps, gatekeeperFiles: string[]
   // into typed objects (explicit nulls dropped, requests defaulted from limits). `check` applies the same
   // view (constructs/gatekeeper/check/admission.ts), so gator gets it too: the judge compares the engines on
   // what admission sees, and the gatekeeper-admission judge checks the view itself against a real API server.
-  const objects = decodedAsKubectl(cases.flatMap((c) => c.objects), props.workDir).map(admissionView);
+  const objects = decodedAsKubectl(
+    cases.flatMap((c) => c.objects),
+    props.workDir,
+  ).map(admissionView);
   const size = props.batchSize ?? 1000;
   const verdicts = new Map<string, Set<string>>();
   const batches: string[] = [];
   for (let start = 0; start < objects.length; start += size) {
     const file = join(props.workDir, `gator-batch-${batches.length}.yaml`);
-    writeFileSync(file, objects.slice(start, start + size).map((o) => toYamlDocument(o as never)).join("\n---\n") + "\n");
+    writeFileSync(
+      file,
+      objects
+        .slice(start, start + size)
+        .map((o) => toYamlDocument(o as never))
+        .join("\n---\n") + "\n",
+    );
     batches.push(file);
   }
   const runBatch = async (file: string) => {
@@ -130,9 +139,7 @@ export async function runDifferential(props: DifferentialProps): Promise<JudgeRe
     const theirs = fromGator.get(id) ?? [];
     if (mine && JSON.stringify(mine) === JSON.stringify(theirs)) continue;
     failed++;
-    const detail = mine
-      ? `check: [${mine.join(", ")}]; gator: [${theirs.join(", ")}]`
-      : `check did not report this object; gator: [${theirs.join(", ")}]`;
+    const detail = mine ? `check: [${mine.join(", ")}]; gator: [${theirs.join(", ")}]` : `check did not report this object; gator: [${theirs.join(", ")}]`;
     disagreements.push({ case: `${id} (${label})`, detail, object });
   }
   const total = byId.size + (drift ? 1 : 0) + problems.length;

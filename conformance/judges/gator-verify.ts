@@ -27,7 +27,9 @@ interface SuiteCaseRef {
 function suiteCases(suiteFile: string): SuiteCaseRef[] {
   const suite = parseYaml(readFileSync(suiteFile, "utf8")) as { tests?: { name?: string; invalid?: boolean; cases?: { name?: string }[] }[] };
   // An `invalid: true` test (the constraint must be rejected) is one case of its own.
-  return (suite.tests ?? []).flatMap((t) => (t.invalid ? [{ test: t.name ?? "", name: "" }] : (t.cases ?? []).map((c) => ({ test: t.name ?? "", name: c.name ?? "" }))));
+  return (suite.tests ?? []).flatMap((t) =>
+    t.invalid ? [{ test: t.name ?? "", name: "" }] : (t.cases ?? []).map((c) => ({ test: t.name ?? "", name: c.name ?? "" })),
+  );
 }
 
 /** Runs `gator verify -v` on each policy folder and joins its output to the suite's own case list. */

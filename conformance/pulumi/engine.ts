@@ -29,7 +29,8 @@ export function ensurePulumiTools(): PulumiTools {
     const eq = line.indexOf("=");
     if (eq > 0) paths[line.slice(0, eq)] = line.slice(eq + 1);
   }
-  if (!paths.pulumi || !paths["pulumi-resource-kubernetes"]) throw new Error("conformance/pulumi/tools.sh printed no pulumi= or pulumi-resource-kubernetes= path");
+  if (!paths.pulumi || !paths["pulumi-resource-kubernetes"])
+    throw new Error("conformance/pulumi/tools.sh printed no pulumi= or pulumi-resource-kubernetes= path");
   return paths as unknown as PulumiTools;
 }
 
@@ -59,7 +60,13 @@ export function stepRecorder(events: StepEvent[]): (event: EngineEvent) => void 
  * A stack on a local file backend in `dir`, for the inline `program`, with `entries` as its config. The CLI
  * finds the Kubernetes provider on PATH (ambient plugin) and never downloads one.
  */
-export async function conformanceStack(dir: string, tools: PulumiTools, stackName: string, entries: Readonly<Record<string, unknown>>, program: () => Promise<Record<string, unknown>>): Promise<Stack> {
+export async function conformanceStack(
+  dir: string,
+  tools: PulumiTools,
+  stackName: string,
+  entries: Readonly<Record<string, unknown>>,
+  program: () => Promise<Record<string, unknown>>,
+): Promise<Stack> {
   const state = join(dir, "state");
   const home = join(dir, "pulumi-home");
   mkdirSync(state, { recursive: true });

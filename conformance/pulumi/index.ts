@@ -51,11 +51,16 @@ async function timedStep<T>(durations: Record<string, number>, name: string, run
 /** Starts the Gatekeeper manager once the chart's CRDs (installed by the Helm release) are served. */
 async function startManagerAfterCrds(cluster: Cluster, tools: { gatekeeper: string; module: string }, log: (line: string) => void): Promise<void> {
   const crds = gatekeeperCrdDocuments(tools.module).map((d) => String(d.object.metadata?.name));
-  await waitFor(`the Gatekeeper chart's ${crds.length} CRDs`, 15 * 60_000, async () => {
-    const res = await cluster.client.send("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
-    const served = new Set(((res.body.items as KubeObject[] | undefined) ?? []).map((item) => String(item.metadata?.name)));
-    return crds.every((name) => served.has(name));
-  }, 500);
+  await waitFor(
+    `the Gatekeeper chart's ${crds.length} CRDs`,
+    15 * 60_000,
+    async () => {
+      const res = await cluster.client.send("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+      const served = new Set(((res.body.items as KubeObject[] | undefined) ?? []).map((item) => String(item.metadata?.name)));
+      return crds.every((name) => served.has(name));
+    },
+    500,
+  );
   await startGatekeeper(cluster, tools.gatekeeper, tools.module, log);
 }
 
@@ -66,13 +71,21 @@ async function compareObjects(cluster: Cluster, objects: readonly KubeObject[]):
   for (const object of objects) {
     const { live, problem } = await liveObject(cluster.client, object);
     const differences = problem ? [problem] : specDifferences(object, live);
-    results.push({ case: `present with the same spec: ${objectId(object)}`, ok: differences.length === 0, detail: differences.slice(0, 5).join("; ") || "same" });
+    results.push({
+      case: `present with the same spec: ${objectId(object)}`,
+      ok: differences.length === 0,
+      detail: differences.slice(0, 5).join("; ") || "same",
+    });
   }
   return results;
 }
 
 /** Templates ready (observed) before the first constraint step started (engine events). */
-function orderCase(events: readonly StepEvent[], readyAtMs: ReadonlyMap<string, number>, templateNames: readonly string[]): CaseResult & { order: Record<string, unknown> } {
+function orderCase(
+  events: readonly StepEvent[],
+  readyAtMs: ReadonlyMap<string, number>,
+  templateNames: readonly string[],
+): CaseResult & { order: Record<string, unknown> } {
   const constraintStarts = events.filter((e) => e.phase === "pre" && e.type.startsWith("kubernetes:constraints.gatekeeper.sh/")).map((e) => e.atMs);
   const firstConstraint = Math.min(...constraintStarts);
   const notReady = templateNames.filter((name) => !readyAtMs.has(name));
@@ -82,7 +95,11 @@ function orderCase(events: readonly StepEvent[], readyAtMs: ReadonlyMap<string, 
   const detail = ok
     ? `${templateNames.length} templates reported status.created ${seconds(firstConstraint - lastReady)} s before the first of ${constraintStarts.length} constraints was created`
     : `constraints: ${constraintStarts.length}; never ready: ${notReady.join(", ") || "none"}; ready only after the first constraint: ${late.join(", ") || "none"}`;
-  const order = { templatesReady: templateNames.length - notReady.length, lastTemplateReadyBeforeFirstConstraintS: seconds(firstConstraint - lastReady), constraintsCreated: constraintStarts.length };
+  const order = {
+    templatesReady: templateNames.length - notReady.length,
+    lastTemplateReadyBeforeFirstConstraintS: seconds(firstConstraint - lastReady),
+    constraintsCreated: constraintStarts.length,
+  };
   return { case: "ConstraintTemplates ready before constraints (observed)", ok, detail, order };
 }
 
@@ -96,7 +113,13 @@ function typeOrder(events: readonly StepEvent[]): string[] {
   return order;
 }
 
-async function upAndVerify(stack: Stack, cluster: Cluster, objects: readonly KubeObject[], durations: Record<string, number>, figures: Record<string, unknown>): Promise<CaseResult[]> {
+async function upAndVerify(
+  stack: Stack,
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  durations: Record<string, number>,
+  figures: Record<string, unknown>,
+): Promise<CaseResult[]> {
   const events: StepEvent[] = [];
   const watcher = watchTemplatesReady(cluster.client);
   let up;
@@ -112,11 +135,21 @@ async function upAndVerify(stack: Stack, cluster: Cluster, objects: readonly Kub
   const templateNames = objects.filter((o) => o.kind === "ConstraintTemplate").map((o) => String(o.metadata?.name));
   const order = orderCase(events, watcher.readyAtMs, templateNames);
   figures.order = order.order;
-  const upCase = { case: "pulumi up --yes", ok: up.summary.result === "succeeded", detail: `${up.summary.result}: ${JSON.stringify(up.summary.resourceChanges)}` };
+  const upCase = {
+    case: "pulumi up --yes",
+    ok: up.summary.result === "succeeded",
+    detail: `${up.summary.result}: ${JSON.stringify(up.summary.resourceChanges)}`,
+  };
   return [upCase, order, ...(await compareObjects(cluster, objects))];
 }
 
-async function previewAndDestroy(stack: Stack, cluster: Cluster, objects: readonly KubeObject[], durations: Record<string, number>, figures: Record<string, unknown>): Promise<CaseResult[]> {
+async function previewAndDestroy(
+  stack: Stack,
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  durations: Record<string, number>,
+  figures: Record<string, unknown>,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   try {
     const preview = await timedStep(durations, "previewExpectNoChanges", () => stack.preview({ expectNoChanges: true, color: "never" }));
@@ -135,11 +168,20 @@ async function previewAndDestroy(stack: Stack, cluster: Cluster, objects: readon
   const left = ((await stack.exportStack()).deployment as { resources?: unknown[] }).resources ?? [];
   const gone = await Promise.all(namespaces.map(async (ns) => (await cluster.client.send("GET", `/api/v1/namespaces/${ns}`)).status === 404));
   const detail = `${destroy.summary.result}: ${JSON.stringify(destroy.summary.resourceChanges)}; ${left.length} resources left in state; tenant namespaces gone: ${gone.filter(Boolean).length}/${namespaces.length}`;
-  results.push({ case: "pulumi destroy (nothing protected in existing-cluster mode)", ok: destroy.summary.result === "succeeded" && left.length === 0 && gone.every(Boolean), detail });
+  results.push({
+    case: "pulumi destroy (nothing protected in existing-cluster mode)",
+    ok: destroy.summary.result === "succeeded" && left.length === 0 && gone.every(Boolean),
+    detail,
+  });
   return results;
 }
 
-async function judge(cluster: Cluster, tools: PulumiTools & { gatekeeper: string; module: string }, log: (line: string) => void, figures: Record<string, unknown>): Promise<CaseResult[]> {
+async function judge(
+  cluster: Cluster,
+  tools: PulumiTools & { gatekeeper: string; module: string },
+  log: (line: string) => void,
+  figures: Record<string, unknown>,
+): Promise<CaseResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "bulwark-pulumi-"));
   const durations: Record<string, number> = {};
   figures.durationsS = durations;
@@ -162,10 +204,13 @@ async function judge(cluster: Cluster, tools: PulumiTools & { gatekeeper: string
 }
 
 /** Builds (or reuses) the engines, runs the judge against a fresh loopback cluster, always tears it down. */
-export async function runPulumiUpJudge(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<JudgeResult & { figures: Record<string, unknown> }> {
+export async function runPulumiUpJudge(
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<JudgeResult & { figures: Record<string, unknown> }> {
   const pulumiTools = ensurePulumiTools();
   const apiTools = ensureTools(["kube-apiserver", "etcd", "gatekeeper-module", "gatekeeper"]);
-  if (!apiTools["kube-apiserver"] || !apiTools.etcd || !apiTools.gatekeeper || !apiTools["gatekeeper-module"]) throw new Error("conformance/apiserver/tools.sh printed no kube-apiserver, etcd or gatekeeper path");
+  if (!apiTools["kube-apiserver"] || !apiTools.etcd || !apiTools.gatekeeper || !apiTools["gatekeeper-module"])
+    throw new Error("conformance/apiserver/tools.sh printed no kube-apiserver, etcd or gatekeeper path");
   const tools = { ...pulumiTools, gatekeeper: apiTools.gatekeeper, module: apiTools["gatekeeper-module"] };
   const figures: Record<string, unknown> = {
     engine: `pulumi ${pinnedVersion("PULUMI_VERSION")}, pulumi-resource-kubernetes ${pinnedVersion("PULUMI_KUBERNETES_PROVIDER_RELEASE")}`,
@@ -178,14 +223,21 @@ export async function runPulumiUpJudge(log: (line: string) => void = (line) => p
       "Helm keeps the chart's CRDs on uninstall (Helm's crds/ policy); nothing is protected in existing-cluster mode.",
     ],
   };
-  const cases = await withCluster(
-    { tools: { "kube-apiserver": apiTools["kube-apiserver"], etcd: apiTools.etcd }, timeoutMs: 40 * 60_000 },
-    (cluster) => judge(cluster, tools, log, figures),
+  const cases = await withCluster({ tools: { "kube-apiserver": apiTools["kube-apiserver"], etcd: apiTools.etcd }, timeoutMs: 40 * 60_000 }, (cluster) =>
+    judge(cluster, tools, log, figures),
   );
   const failed = cases.filter((c) => !c.ok);
   const disagreements: Disagreement[] = failed.map((c) => ({ case: c.case, detail: c.detail }));
   figures.cases = cases.filter((c) => !c.case.startsWith("present with the same spec")).map((c) => `${c.ok ? "ok" : "FAILED"}: ${c.case}: ${c.detail}`);
-  return { name: "pulumi-up", version: String(figures.engine), cases: cases.length, passed: cases.length - failed.length, failed: failed.length, disagreements, figures };
+  return {
+    name: "pulumi-up",
+    version: String(figures.engine),
+    cases: cases.length,
+    passed: cases.length - failed.length,
+    failed: failed.length,
+    disagreements,
+    figures,
+  };
 }
 
 if (require.main === module) {

@@ -45,14 +45,20 @@ export function watchTemplatesReady(client: KubeClient, intervalMs = 250): { rea
     while (running) {
       const res = await client.send("GET", "/apis/templates.gatekeeper.sh/v1/constrainttemplates").catch(() => undefined);
       const now = Date.now();
-      for (const item of ((res?.body.items as KubeObject[] | undefined) ?? [])) {
+      for (const item of (res?.body.items as KubeObject[] | undefined) ?? []) {
         const name = String(item.metadata?.name);
         if ((item.status as { created?: unknown } | undefined)?.created === true && !readyAtMs.has(name)) readyAtMs.set(name, now);
       }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
-  return { readyAtMs, stop: async () => { running = false; await loop; } };
+  return {
+    readyAtMs,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
 }
 
 /**
@@ -87,5 +93,11 @@ export function finalizeDeleted(client: KubeClient, objects: readonly KubeObject
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   })();
-  return { stop: async () => { running = false; await loop; return [...finalized].sort(); } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return [...finalized].sort();
+    },
+  };
 }

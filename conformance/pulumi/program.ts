@@ -26,7 +26,11 @@ export function conformanceStackEntries(projectDir: string, kubeconfig: string, 
     ...dev,
     "bulwark:cluster": { name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, acceptExtendedSupportCharges: cluster.acceptExtendedSupportCharges },
     "bulwark:tenants": tenants,
-    "bulwark:deploy": { target: "existing", kubeconfig: { path: kubeconfig }, charts: { gatekeeper: { path: join(gatekeeperModuleDir, "charts", "gatekeeper") } } },
+    "bulwark:deploy": {
+      target: "existing",
+      kubeconfig: { path: kubeconfig },
+      charts: { gatekeeper: { path: join(gatekeeperModuleDir, "charts", "gatekeeper") } },
+    },
   };
 }
 
@@ -50,7 +54,10 @@ export const noNodesTransform: pulumi.ResourceTransform = (args) => {
   }
   if (args.type !== "kubernetes:helm.sh/v3:Release") return undefined;
   const values = (args.props.values ?? {}) as Record<string, unknown>;
-  return { props: { ...args.props, atomic: false, skipAwait: true, disableWebhooks: true, values: { ...values, disableValidatingWebhook: true } }, opts: args.opts };
+  return {
+    props: { ...args.props, atomic: false, skipAwait: true, disableWebhooks: true, values: { ...values, disableValidatingWebhook: true } },
+    opts: args.opts,
+  };
 };
 
 /** The inline program: the blueprint's stack program, as stacks/index.ts runs it, plus {@link noNodesTransform}. */

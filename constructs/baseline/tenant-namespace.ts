@@ -74,7 +74,12 @@ export interface TenantNamespaceProps {
 /** Names of the singleton objects in every tenant namespace. */
 export const BASELINE_OBJECT_NAMES = { quota: "tenant-quota", limits: "tenant-limits", serviceAccount: "default" } as const;
 
-function check(prop: string, value: string, schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, namespace: string): void {
+function check(
+  prop: string,
+  value: string,
+  schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
+  namespace: string,
+): void {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new Error(`TenantNamespace ${namespace}: ${prop} "${value}" ${result.error?.issues[0]?.message ?? "is invalid"}`);
@@ -149,11 +154,7 @@ export class TenantNamespace extends Construct {
   }
 
   /** The ResourceQuota and the LimitRange: what the namespace may consume, and per-container defaults and ceilings. */
-  private addResourceBounds(
-    metadata: (objectName: string) => k8s.ObjectMeta,
-    quota: Required<TenantQuota>,
-    limits: Required<TenantLimits>,
-  ): void {
+  private addResourceBounds(metadata: (objectName: string) => k8s.ObjectMeta, quota: Required<TenantQuota>, limits: Required<TenantLimits>): void {
     const q = k8s.Quantity.fromString;
     new k8s.KubeResourceQuota(this, "quota", {
       metadata: metadata(BASELINE_OBJECT_NAMES.quota),
@@ -189,5 +190,4 @@ export class TenantNamespace extends Construct {
       },
     });
   }
-
 }

@@ -15,7 +15,9 @@ type Check = DockerfileCheck;
 
 /** External images (not `scratch`, not an earlier stage), resolved. */
 function externalImages(model: DockerfileModel): { stage: Stage; image: string }[] {
-  return model.stages.filter((s) => s.parent === undefined && s.image !== undefined && s.image.toLowerCase() !== "scratch").map((s) => ({ stage: s, image: s.image! }));
+  return model.stages
+    .filter((s) => s.parent === undefined && s.image !== undefined && s.image.toLowerCase() !== "scratch")
+    .map((s) => ({ stage: s, image: s.image! }));
 }
 
 const checkUnresolved: Check = (model) =>
@@ -32,8 +34,18 @@ const checkTags: Check = (model) =>
     const ref = parseImageReference(image);
     if (!ref) return [{ rule: DOCKERFILE_RULES.untagged.id, line: stage.fromLine, message: `FROM ${image}: not a valid image reference` }];
     if (ref.digest) return [];
-    if (ref.tag === undefined) return [{ rule: DOCKERFILE_RULES.untagged.id, line: stage.fromLine, message: `FROM ${image}: no tag or digest (an untagged image means latest); name a version, e.g. ${image}:<version>, or pin @sha256:<digest>` }];
-    if (ref.tag === "latest") return [{ rule: DOCKERFILE_RULES.latest.id, line: stage.fromLine, message: `FROM ${image}: the latest tag moves; name a version or pin @sha256:<digest>` }];
+    if (ref.tag === undefined)
+      return [
+        {
+          rule: DOCKERFILE_RULES.untagged.id,
+          line: stage.fromLine,
+          message: `FROM ${image}: no tag or digest (an untagged image means latest); name a version, e.g. ${image}:<version>, or pin @sha256:<digest>`,
+        },
+      ];
+    if (ref.tag === "latest")
+      return [
+        { rule: DOCKERFILE_RULES.latest.id, line: stage.fromLine, message: `FROM ${image}: the latest tag moves; name a version or pin @sha256:<digest>` },
+      ];
     return [];
   });
 
@@ -44,7 +56,13 @@ const checkRegistry: Check = (model, options) =>
     const allowlist = [...options.allowedRegistries, ...(options.allowedBaseImages ?? [])];
     if (isAllowedReference(ref, allowlist)) return [];
     const allowed = allowlist.length > 0 ? allowlist.join(", ") : "(none configured)";
-    return [{ rule: DOCKERFILE_RULES.registry.id, line: stage.fromLine, message: `FROM ${image} (resolved: ${ref.normalized}) is not from an allowed registry or base image: ${allowed}` }];
+    return [
+      {
+        rule: DOCKERFILE_RULES.registry.id,
+        line: stage.fromLine,
+        message: `FROM ${image} (resolved: ${ref.normalized}) is not from an allowed registry or base image: ${allowed}`,
+      },
+    ];
   });
 
 function isRootUser(user: string): boolean {
@@ -59,15 +77,52 @@ const checkRootUser: Check = (model) => {
   const final = chain[chain.length - 1];
   let last: { stage: Stage; instruction: StageInstruction } | undefined;
   for (const stage of chain) for (const instruction of stage.instructions) if (instruction.keyword === "USER") last = { stage, instruction };
-  if (!last) return [{ rule: DOCKERFILE_RULES.rootUser.id, line: final.fromLine, message: "the final stage sets no USER, so the image runs as its base image's user (root for most); add USER <non-root uid>" }];
+  if (!last)
+    return [
+      {
+        rule: DOCKERFILE_RULES.rootUser.id,
+        line: final.fromLine,
+        message: "the final stage sets no USER, so the image runs as its base image's user (root for most); add USER <non-root uid>",
+      },
+    ];
   const { value, unresolved } = substitute(last.instruction.args[0] ?? "", stageVariables(last.stage, last.instruction.line));
-  if (unresolved.length > 0) return [{ rule: DOCKERFILE_RULES.rootUser.id, line: last.instruction.line, message: `USER ${last.instruction.text}: ${unresolved.map((v) => `$${v}`).join(", ")} has no default, so the user cannot be checked; give the ARG a non-root default` }];
-  if (isRootUser(value)) return [{ rule: DOCKERFILE_RULES.rootUser.id, line: last.instruction.line, message: `USER ${last.instruction.text}: the image runs as root; set USER to a non-root uid, e.g. USER 10001` }];
+  if (unresolved.length > 0)
+    return [
+      {
+        rule: DOCKERFILE_RULES.rootUser.id,
+        line: last.instruction.line,
+        message: `USER ${last.instruction.text}: ${unresolved.map((v) => `$${v}`).join(", ")} has no default, so the user cannot be checked; give the ARG a non-root default`,
+      },
+    ];
+  if (isRootUser(value))
+    return [
+      {
+        rule: DOCKERFILE_RULES.rootUser.id,
+        line: last.instruction.line,
+        message: `USER ${last.instruction.text}: the image runs as root; set USER to a non-root uid, e.g. USER 10001`,
+      },
+    ];
   return [];
 };
 
 /** Container paths that, mounted, expose the host or the container runtime. */
-const SENSITIVE_VOLUMES = new Set(["/", "/proc", "/sys", "/dev", "/etc", "/boot", "/root", "/var/run/docker.sock", "/run/docker.sock", "/var/run", "/run", "/var/lib/docker", "/host", "/hostfs", "/rootfs"]);
+const SENSITIVE_VOLUMES = new Set([
+  "/",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/etc",
+  "/boot",
+  "/root",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run",
+  "/run",
+  "/var/lib/docker",
+  "/host",
+  "/hostfs",
+  "/rootfs",
+]);
 
 function normalizePath(path: string): string {
   const parts: string[] = [];

@@ -30,12 +30,14 @@ const BYPASS_FLAGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Environment assignments that disable TLS verification for the command they prefix. */
-const BYPASS_ENV = /^(NODE_TLS_REJECT_UNAUTHORIZED=0|GIT_SSL_NO_VERIFY=(1|true)|PIP_TRUSTED_HOST=.+|PYTHONHTTPSVERIFY=0|GONOSUMDB=.+|GOFLAGS=.*-insecure.*|GOINSECURE=.+|GOSUMDB=off)$/;
+const BYPASS_ENV =
+  /^(NODE_TLS_REJECT_UNAUTHORIZED=0|GIT_SSL_NO_VERIFY=(1|true)|PIP_TRUSTED_HOST=.+|PYTHONHTTPSVERIFY=0|GONOSUMDB=.+|GOFLAGS=.*-insecure.*|GOINSECURE=.+|GOSUMDB=off)$/;
 const FETCHERS = new Set(["curl", "wget"]);
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node", "php"]);
 const WRAPPERS = new Set(["sudo", "env", "exec", "nohup", "time", "command"]);
 /** `config set` bypasses of npm/yarn/pnpm and git's `config http.sslVerify false`. */
-const CONFIG_BYPASS = /\b(?:npm|yarn|pnpm)\s+config\s+set\s+strict-ssl\s+false\b|\bgit\s+config\b.*\bhttp\.sslverify\s+false\b|\bpip3?\s+config\s+set\s+\S*trusted-host\b/i;
+const CONFIG_BYPASS =
+  /\b(?:npm|yarn|pnpm)\s+config\s+set\s+strict-ssl\s+false\b|\bgit\s+config\b.*\bhttp\.sslverify\s+false\b|\bpip3?\s+config\s+set\s+\S*trusted-host\b/i;
 
 type Token = string | { op: string };
 
@@ -159,7 +161,8 @@ export function integrityBypasses(command: string, nesting = 0): string[] {
     pipeline.forEach((cmd, i) => {
       found.push(...flagFindings(cmd));
       if (SHELLS.has(cmd.name)) {
-        if (pipeline.slice(0, i).some((earlier) => FETCHERS.has(earlier.name))) found.push(`${pipeline[0].name} … | ${cmd.name} (a downloaded script run unverified)`);
+        if (pipeline.slice(0, i).some((earlier) => FETCHERS.has(earlier.name)))
+          found.push(`${pipeline[0].name} … | ${cmd.name} (a downloaded script run unverified)`);
         for (const word of cmd.substituted) if (FETCHERS.has(word)) found.push(`${cmd.name} <(${word} …) (a downloaded script run unverified)`);
         const script = cmd.args[0] === "-c" ? cmd.args[1] : undefined;
         if (script !== undefined && /^\s*(\$\(|`)\s*(curl|wget)\b/.test(script)) found.push(`${cmd.name} -c "$(…)" (a downloaded script run unverified)`);

@@ -270,10 +270,7 @@ export function resolveConstraints(policy: PolicyDefinition, ctx: PolicyContext)
   const defaults = policy.podSecurityLevel ? { version: ctx.pssVersion, ...(base ?? {}) } : base;
   const declared = policy.constraints?.(ctx) ?? [{}];
   // A restricted-only check skips tenants the config allows to run at baseline.
-  const baselineTenants =
-    policy.podSecurityLevel === "restricted"
-      ? ctx.config.tenants.filter((t) => t.podSecurity === "baseline").map((t) => t.name)
-      : [];
+  const baselineTenants = policy.podSecurityLevel === "restricted" ? ctx.config.tenants.filter((t) => t.podSecurity === "baseline").map((t) => t.name) : [];
   return declared.map((c) => {
     const exempt = c.judgeExemptNamespaces ? [] : ctx.exemptNamespaces;
     const excluded = [...new Set([...exempt, ...baselineTenants, ...(c.excludedNamespaces ?? [])])].sort();

@@ -29,8 +29,19 @@ export interface GatekeeperConstraintTemplateProps {
 
 /** A ConstraintTemplate's `spec` as written in YAML (Kubernetes field names). */
 interface ConstraintTemplateYamlSpec {
-  readonly crd?: { readonly spec?: { readonly names?: { readonly kind?: string; readonly shortNames?: string[] }; readonly validation?: { readonly legacySchema?: boolean; readonly openAPIV3Schema?: unknown } } };
-  readonly targets?: readonly { readonly target?: string; readonly rego?: string; readonly libs?: string[]; readonly operations?: string[]; readonly code?: readonly { readonly engine: string; readonly source: unknown }[] }[];
+  readonly crd?: {
+    readonly spec?: {
+      readonly names?: { readonly kind?: string; readonly shortNames?: string[] };
+      readonly validation?: { readonly legacySchema?: boolean; readonly openAPIV3Schema?: unknown };
+    };
+  };
+  readonly targets?: readonly {
+    readonly target?: string;
+    readonly rego?: string;
+    readonly libs?: string[];
+    readonly operations?: string[];
+    readonly code?: readonly { readonly engine: string; readonly source: unknown }[];
+  }[];
 }
 
 /**
@@ -46,7 +57,13 @@ export function constraintTemplateSpec(spec: ConstraintTemplateYamlSpec): Constr
         validation: crd.validation && { legacySchema: crd.validation.legacySchema, openApiv3Schema: crd.validation.openAPIV3Schema },
       },
     },
-    targets: spec.targets?.map((t) => ({ target: t.target, rego: t.rego, libs: t.libs, operations: t.operations as ConstraintTemplateSpecTargetsOperations[] | undefined, code: t.code?.map((c) => ({ engine: c.engine, source: c.source })) })),
+    targets: spec.targets?.map((t) => ({
+      target: t.target,
+      rego: t.rego,
+      libs: t.libs,
+      operations: t.operations as ConstraintTemplateSpecTargetsOperations[] | undefined,
+      code: t.code?.map((c) => ({ engine: c.engine, source: c.source })),
+    })),
   };
 }
 
@@ -58,7 +75,10 @@ export function constraintTemplateSpec(spec: ConstraintTemplateYamlSpec): Constr
 export class GatekeeperConstraintTemplate extends ConstraintTemplate {
   constructor(scope: Construct, id: string, props: GatekeeperConstraintTemplateProps) {
     compileTemplate(props.template);
-    const template = props.template as { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> }; spec: ConstraintTemplateYamlSpec };
+    const template = props.template as {
+      metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+      spec: ConstraintTemplateYamlSpec;
+    };
     super(scope, id, {
       metadata: {
         name: template.metadata.name,

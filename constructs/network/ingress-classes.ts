@@ -51,11 +51,16 @@ export class AlbIngressClasses extends Construct {
     const publicNamespaces = [...new Set(props.publicNamespaces ?? [])].sort();
     this.ingressClass("internal", INGRESS_CLASS_NAMES.internal, { scheme: "internal", sslPolicy: ALB_SSL_POLICY }, true);
     if (publicNamespaces.length > 0) {
-      this.ingressClass("internet-facing", INGRESS_CLASS_NAMES.internetFacing, {
-        scheme: "internet-facing",
-        sslPolicy: ALB_SSL_POLICY,
-        namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: publicNamespaces }] },
-      }, false);
+      this.ingressClass(
+        "internet-facing",
+        INGRESS_CLASS_NAMES.internetFacing,
+        {
+          scheme: "internet-facing",
+          sslPolicy: ALB_SSL_POLICY,
+          namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: publicNamespaces }] },
+        },
+        false,
+      );
     }
   }
 

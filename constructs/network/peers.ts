@@ -70,6 +70,7 @@ export function policyPorts(ports: readonly PolicyPort[]): k8s.NetworkPolicyPort
 export function assertPorts(where: string, ports: readonly PolicyPort[]): void {
   if (ports.length === 0) throw new Error(`${where}: list at least one port; a rule without ports would open every port`);
   for (const p of ports) {
-    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw new Error(`${where}: port ${JSON.stringify(p.port)} must be a port number from 1 to 65535`);
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+      throw new Error(`${where}: port ${JSON.stringify(p.port)} must be a port number from 1 to 65535`);
   }
 }

@@ -130,9 +130,7 @@ export class HardenedWorkload extends Construct {
       replicas,
       select: false,
       automountServiceAccountToken: mountToken,
-      serviceAccount: props.serviceAccountName
-        ? kplus.ServiceAccount.fromServiceAccountName(this, "service-account", props.serviceAccountName)
-        : undefined,
+      serviceAccount: props.serviceAccountName ? kplus.ServiceAccount.fromServiceAccountName(this, "service-account", props.serviceAccountName) : undefined,
       securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { "app.kubernetes.io/name": props.name } }));
@@ -142,7 +140,9 @@ export class HardenedWorkload extends Construct {
       image: props.image,
       portNumber: props.port,
       envVariables: Object.fromEntries(
-        Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
+        Object.entries(props.env ?? {})
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
       ),
       resources: {
         cpu: { request: props.resources.cpu.request, limit: props.resources.cpu.limit },
@@ -164,9 +164,7 @@ export class HardenedWorkload extends Construct {
       container.mount(path, volume);
     });
     // Pod-level RuntimeDefault too, so containers added later (init, sidecars) inherit it.
-    ApiObject.of(this.deployment).addJsonPatch(
-      JsonPatch.add("/spec/template/spec/securityContext/seccompProfile", { type: "RuntimeDefault" }),
-    );
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add("/spec/template/spec/securityContext/seccompProfile", { type: "RuntimeDefault" }));
 
     if (props.port !== undefined) {
       this.service = new kplus.Service(this, "service", {

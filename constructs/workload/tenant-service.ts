@@ -67,10 +67,12 @@ export class TenantService extends Construct {
       spec: {
         ingressClassName: className,
         tls: [{ hosts: [ingress.host] }],
-        rules: [{
-          host: ingress.host,
-          http: { paths: [{ path: ingress.path ?? "/", pathType: "Prefix", backend: { service: { name: props.name, port: { number: props.port } } } }] },
-        }],
+        rules: [
+          {
+            host: ingress.host,
+            http: { paths: [{ path: ingress.path ?? "/", pathType: "Prefix", backend: { service: { name: props.name, port: { number: props.port } } } }] },
+          },
+        ],
       },
     });
   }

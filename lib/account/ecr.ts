@@ -13,13 +13,17 @@ export function createEcrRepositories(scope: ClusterScope, account: pulumi.Outpu
   if (settings.ecrRepositories.length === 0) return;
   const ecrKey = createKey(scope, account, "ecr", "container images in ECR");
   for (const repository of settings.ecrRepositories) {
-    new aws.ecr.Repository(`${name}-ecr-${repository.replace(/[^a-z0-9-]/g, "-")}`, {
-      name: repository,
-      imageTagMutability: "IMMUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: ecrKey.arn }],
-      forceDelete: false,
-      tags,
-    }, { parent });
+    new aws.ecr.Repository(
+      `${name}-ecr-${repository.replace(/[^a-z0-9-]/g, "-")}`,
+      {
+        name: repository,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: ecrKey.arn }],
+        forceDelete: false,
+        tags,
+      },
+      { parent },
+    );
   }
 }

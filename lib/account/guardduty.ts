@@ -11,10 +11,14 @@ export function createGuardDuty(scope: ClusterScope): void {
   const opts = { parent };
   const detectorId = settings.guardDuty.detectorId ?? new aws.guardduty.Detector(`${name}-guardduty`, { enable: true, tags }, opts).id;
   new aws.guardduty.DetectorFeature(`${name}-guardduty-eks-audit-logs`, { detectorId, name: "EKS_AUDIT_LOGS", status: "ENABLED" }, opts);
-  new aws.guardduty.DetectorFeature(`${name}-guardduty-runtime`, {
-    detectorId,
-    name: "RUNTIME_MONITORING",
-    status: "ENABLED",
-    additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
-  }, opts);
+  new aws.guardduty.DetectorFeature(
+    `${name}-guardduty-runtime`,
+    {
+      detectorId,
+      name: "RUNTIME_MONITORING",
+      status: "ENABLED",
+      additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
+    },
+    opts,
+  );
 }

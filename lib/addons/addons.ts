@@ -37,16 +37,25 @@ export interface ClusterAddons {
 function createIrsaRole(scope: ClusterScope, inputs: AddonInputs, addon: keyof typeof ADDON_SERVICE_ACCOUNTS): aws.iam.Role {
   const { name, parent, settings, tags } = scope;
   const sa = ADDON_SERVICE_ACCOUNTS[addon];
-  const role = new aws.iam.Role(`${name}-${ADDON_NAMES[addon]}`, {
-    description: `${ADDON_NAMES[addon]} (${sa.namespace}/${sa.serviceAccount}) of ${settings.clusterName}`,
-    assumeRolePolicy: pulumi.all([inputs.oidcProviderArn, inputs.oidcIssuer]).apply(([arn, url]) =>
-      JSON.stringify(irsaTrustPolicy(arn, url, sa.namespace, sa.serviceAccount)),
-    ),
-    tags,
-  }, { parent });
-  new aws.iam.RolePolicyAttachment(`${name}-${ADDON_NAMES[addon]}`, {
-    role: role.name, policyArn: inputs.partition.apply((p) => managedPolicyArn(p, sa.policy)),
-  }, { parent });
+  const role = new aws.iam.Role(
+    `${name}-${ADDON_NAMES[addon]}`,
+    {
+      description: `${ADDON_NAMES[addon]} (${sa.namespace}/${sa.serviceAccount}) of ${settings.clusterName}`,
+      assumeRolePolicy: pulumi
+        .all([inputs.oidcProviderArn, inputs.oidcIssuer])
+        .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, sa.namespace, sa.serviceAccount))),
+      tags,
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${name}-${ADDON_NAMES[addon]}`,
+    {
+      role: role.name,
+      policyArn: inputs.partition.apply((p) => managedPolicyArn(p, sa.policy)),
+    },
+    { parent },
+  );
   return role;
 }
 
@@ -58,13 +67,23 @@ export function createAddons(scope: ClusterScope, inputs: AddonInputs): ClusterA
   const { name, parent, settings, tags } = scope;
   const cniRole = createIrsaRole(scope, inputs, "vpcCni");
   const ebsCsiRole = createIrsaRole(scope, inputs, "ebsCsiDriver");
-  new aws.iam.RolePolicy(`${name}-aws-ebs-csi-driver-key`, {
-    role: ebsCsiRole.id, policy: inputs.ebsKeyArn.apply((arn) => JSON.stringify(ebsCsiKeyUsePolicy(arn))),
-  }, { parent });
+  new aws.iam.RolePolicy(
+    `${name}-aws-ebs-csi-driver-key`,
+    {
+      role: ebsCsiRole.id,
+      policy: inputs.ebsKeyArn.apply((arn) => JSON.stringify(ebsCsiKeyUsePolicy(arn))),
+    },
+    { parent },
+  );
   // aws-node's node agent shares the pod's service account, so its CloudWatch writes use the CNI role.
-  new aws.iam.RolePolicy(`${name}-vpc-cni-policy-event-logs`, {
-    role: cniRole.id, policy: inputs.policyEventLogGroupArn.apply((arn) => JSON.stringify(networkPolicyLogsPolicy(arn))),
-  }, { parent });
+  new aws.iam.RolePolicy(
+    `${name}-vpc-cni-policy-event-logs`,
+    {
+      role: cniRole.id,
+      policy: inputs.policyEventLogGroupArn.apply((arn) => JSON.stringify(networkPolicyLogsPolicy(arn))),
+    },
+    { parent },
+  );
   const extras: Record<AddonKey, Partial<aws.eks.AddonArgs>> = {
     vpcCni: { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(vpcCniConfiguration()) },
     kubeProxy: {},
@@ -73,15 +92,19 @@ export function createAddons(scope: ClusterScope, inputs: AddonInputs): ClusterA
     ebsCsiDriver: { serviceAccountRoleArn: ebsCsiRole.arn },
   };
   const addon = (key: AddonKey, dependsOn: readonly pulumi.Resource[]) =>
-    new aws.eks.Addon(`${name}-${ADDON_NAMES[key]}`, {
-      clusterName: inputs.clusterName,
-      addonName: ADDON_NAMES[key],
-      addonVersion: settings.addonVersions[key],
-      resolveConflictsOnCreate: "OVERWRITE",
-      resolveConflictsOnUpdate: "OVERWRITE",
-      tags,
-      ...extras[key],
-    }, { parent, dependsOn: [...dependsOn] });
+    new aws.eks.Addon(
+      `${name}-${ADDON_NAMES[key]}`,
+      {
+        clusterName: inputs.clusterName,
+        addonName: ADDON_NAMES[key],
+        addonVersion: settings.addonVersions[key],
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        tags,
+        ...extras[key],
+      },
+      { parent, dependsOn: [...dependsOn] },
+    );
   return {
     beforeNodes: ADDONS_BEFORE_NODES.map((key) => addon(key, [])),
     afterNodes: (nodeGroups) => ADDONS_AFTER_NODES.map((key) => addon(key, nodeGroups)),

@@ -60,7 +60,9 @@ export function controllerTrustPolicy(clusterName: string): Record<string, unkno
 export function loadBalancerControllerValues(args: Omit<LoadBalancerControllerArgs, "provider" | "eksClusterName">): Record<string, unknown> {
   const replicas = args.replicas ?? LOAD_BALANCER_CONTROLLER_DEFAULTS.replicas;
   if (!Number.isInteger(replicas) || replicas < 2) {
-    throw new Error(`LoadBalancerController: replicas ${JSON.stringify(replicas)} must be a whole number >= 2, so load balancers keep reconciling while one pod is lost`);
+    throw new Error(
+      `LoadBalancerController: replicas ${JSON.stringify(replicas)} must be a whole number >= 2, so load balancers keep reconciling while one pod is lost`,
+    );
   }
   return {
     clusterName: args.clusterName,

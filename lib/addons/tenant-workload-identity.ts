@@ -58,9 +58,9 @@ export class TenantWorkloadIdentity extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const attachments = [...args.managedPolicyArns].sort().map(
-      (policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: this.role.name, policyArn }, { parent: this }),
-    );
+    const attachments = [...args.managedPolicyArns]
+      .sort()
+      .map((policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: this.role.name, policyArn }, { parent: this }));
     new aws.eks.PodIdentityAssociation(
       `${name}-pod-identity`,
       { clusterName: args.eksClusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: this.role.arn },

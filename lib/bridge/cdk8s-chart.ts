@@ -73,9 +73,7 @@ export class Cdk8sChartResources extends pulumi.ComponentResource {
       // Deep copies by JSON round trip (the objects are plain JSON), so transformations never touch the
       // caller's objects. Not structuredClone: its arrays can come from another realm and then fail the
       // `instanceof Array` checks of Pulumi's serializer.
-      const objs = args.objects
-        .filter((object) => applyStage(object) === stage)
-        .map((object) => JSON.parse(JSON.stringify(object)) as KubernetesObject);
+      const objs = args.objects.filter((object) => applyStage(object) === stage).map((object) => JSON.parse(JSON.stringify(object)) as KubernetesObject);
       if (objs.length === 0) continue;
       const after = previous;
       // Every object of the stage depends on the stages before it, explicitly, so the order holds

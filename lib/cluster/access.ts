@@ -30,22 +30,28 @@ export function createAccessEntries(scope: ClusterScope, clusterName: pulumi.Out
   const { name, parent, settings } = scope;
   for (const grant of planAccess(settings)) {
     const slug = principalSlug(grant.principalArn);
-    const entry = new aws.eks.AccessEntry(`${name}-access-${slug}`, {
-      clusterName,
-      principalArn: grant.principalArn,
-      type: "STANDARD",
-      ...(grant.kubernetesGroups.length > 0 ? { kubernetesGroups: [...grant.kubernetesGroups] } : {}),
-      tags: settings.tags,
-    }, { parent });
-    for (const association of grant.policies) {
-      new aws.eks.AccessPolicyAssociation(`${name}-access-${slug}-${association.policy}`, {
+    const entry = new aws.eks.AccessEntry(
+      `${name}-access-${slug}`,
+      {
         clusterName,
-        principalArn: entry.principalArn,
-        policyArn: partition.apply((p) => accessPolicyArn(p, association.policy)),
-        accessScope: association.namespaces === "cluster"
-          ? { type: "cluster" }
-          : { type: "namespace", namespaces: [...association.namespaces] },
-      }, { parent });
+        principalArn: grant.principalArn,
+        type: "STANDARD",
+        ...(grant.kubernetesGroups.length > 0 ? { kubernetesGroups: [...grant.kubernetesGroups] } : {}),
+        tags: settings.tags,
+      },
+      { parent },
+    );
+    for (const association of grant.policies) {
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-access-${slug}-${association.policy}`,
+        {
+          clusterName,
+          principalArn: entry.principalArn,
+          policyArn: partition.apply((p) => accessPolicyArn(p, association.policy)),
+          accessScope: association.namespaces === "cluster" ? { type: "cluster" } : { type: "namespace", namespaces: [...association.namespaces] },
+        },
+        { parent },
+      );
     }
   }
 }
@@ -82,13 +88,16 @@ export function planAccess(settings: Pick<HardenedEksClusterArgs, "adminPrincipa
       kubernetesGroups: [...grant.groups].sort(),
       policies: [...grant.policies.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([policy, namespaces]) => ({ policy, namespaces: namespaces === "cluster" ? "cluster" as const : [...namespaces].sort() })),
+        .map(([policy, namespaces]) => ({ policy, namespaces: namespaces === "cluster" ? ("cluster" as const) : [...namespaces].sort() })),
     }));
 }
 
 /** A readable, unique resource-name part for an IAM principal: its last path segment and a short hash. */
 function principalSlug(arn: string): string {
   const last = arn.split("/").pop() ?? arn;
-  const readable = last.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40);
+  const readable = last
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 40);
   return `${readable}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
 }

@@ -61,14 +61,21 @@ export class HardenedEksCluster extends pulumi.ComponentResource {
     const securityGroups = createSecurityGroups(scope, network.vpcId);
     createVpcEndpoints(scope, network, securityGroups.nodes.id);
     const { cluster, auditLogGroup, oidcProvider, issuer } = createControlPlane(scope, {
-      keys, partition, privateSubnetIds: network.privateSubnetIds, clusterSecurityGroupId: securityGroups.cluster.id,
+      keys,
+      partition,
+      privateSubnetIds: network.privateSubnetIds,
+      clusterSecurityGroupId: securityGroups.cluster.id,
     });
     const clusterName = cluster.name;
     createAccessEntries(scope, clusterName, partition);
 
     const nodeRole = createNodeRole(scope, partition);
     const addons = createAddons(scope, {
-      clusterName, partition, oidcProviderArn: oidcProvider.arn, oidcIssuer: issuer, ebsKeyArn: keys.ebs.arn,
+      clusterName,
+      partition,
+      oidcProviderArn: oidcProvider.arn,
+      oidcIssuer: issuer,
+      ebsKeyArn: keys.ebs.arn,
       policyEventLogGroupArn: auditLogGroup.arn,
     });
     const nodeGroups = createNodeGroups(scope, {
@@ -98,9 +105,9 @@ export class HardenedEksCluster extends pulumi.ComponentResource {
     this.auditLogGroupName = auditLogGroup.name;
     this.keyArns = { secrets: keys.secrets.arn, logs: keys.logs.arn, ebs: keys.ebs.arn };
     this.kubeconfig = pulumi.secret(
-      pulumi.all([clusterName, cluster.endpoint, this.certificateAuthority]).apply(([n, endpoint, ca]) =>
-        JSON.stringify(eksKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: settings.region })),
-      ),
+      pulumi
+        .all([clusterName, cluster.endpoint, this.certificateAuthority])
+        .apply(([n, endpoint, ca]) => JSON.stringify(eksKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: settings.region }))),
     );
     this.registerOutputs(this.outputs());
   }

@@ -66,7 +66,9 @@ export const GATEKEEPER_DEFAULTS = {
 export function gatekeeperValues(args: Omit<GatekeeperReleaseArgs, "provider">): Record<string, unknown> {
   const replicas = args.replicas ?? GATEKEEPER_DEFAULTS.replicas;
   if (!Number.isInteger(replicas) || replicas < 2) {
-    throw new Error(`GatekeeperRelease: replicas ${JSON.stringify(replicas)} must be a whole number >= 2, so one pod can be lost without losing admission control`);
+    throw new Error(
+      `GatekeeperRelease: replicas ${JSON.stringify(replicas)} must be a whole number >= 2, so one pod can be lost without losing admission control`,
+    );
   }
   const exempt = [...new Set([...(args.exemptNamespaces ?? GATEKEEPER_DEFAULTS.exemptNamespaces), ...ALWAYS_EXEMPT_NAMESPACES])].sort();
   for (const namespace of exempt) {
@@ -131,7 +133,9 @@ export function gatekeeperChartArgs(source: ChartSource | undefined): Pick<k8s.h
   if (source?.path !== undefined) return { chart: source.path };
   if (source?.oci !== undefined) {
     if (source.version !== GATEKEEPER_CHART.version) {
-      throw new Error(`GatekeeperRelease: chart version ${JSON.stringify(source.version)} from ${source.oci} is not the pinned ${GATEKEEPER_CHART.version} the values are written for`);
+      throw new Error(
+        `GatekeeperRelease: chart version ${JSON.stringify(source.version)} from ${source.oci} is not the pinned ${GATEKEEPER_CHART.version} the values are written for`,
+      );
     }
     return { chart: source.oci, version: source.version };
   }

@@ -13,17 +13,21 @@ export type ClusterKeys = Readonly<Record<"secrets" | "logs" | "ebs", aws.kms.Ke
  */
 export function createKey(scope: ClusterScope, account: pulumi.Output<AccountContext>, purpose: KeyPurpose, description: string): aws.kms.Key {
   const { name, parent, settings, tags } = scope;
-  const key = new aws.kms.Key(`${name}-${purpose}`, {
-    description: `${settings.clusterName}: ${description}`,
-    keyUsage: "ENCRYPT_DECRYPT",
-    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-    enableKeyRotation: true,
-    rotationPeriodInDays: 365,
-    deletionWindowInDays: settings.kmsDeletionWindowInDays,
-    bypassPolicyLockoutSafetyCheck: false,
-    policy: account.apply((ctx) => JSON.stringify(keyPolicy(purpose, ctx, settings.kmsKeyAdministrators))),
-    tags,
-  }, scope.guarded);
+  const key = new aws.kms.Key(
+    `${name}-${purpose}`,
+    {
+      description: `${settings.clusterName}: ${description}`,
+      keyUsage: "ENCRYPT_DECRYPT",
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: settings.kmsDeletionWindowInDays,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: account.apply((ctx) => JSON.stringify(keyPolicy(purpose, ctx, settings.kmsKeyAdministrators))),
+      tags,
+    },
+    scope.guarded,
+  );
   new aws.kms.Alias(`${name}-${purpose}`, { name: `alias/${settings.clusterName}-${purpose}`, targetKeyId: key.keyId }, { parent });
   return key;
 }

@@ -23,11 +23,7 @@ export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "logs",
  * internet route at all (`vpcEndpointsOnly`), the default security group emptied, and flow logs (all traffic)
  * to a KMS-encrypted log group. An existing VPC is used as given.
  */
-export function createNetwork(
-  scope: ClusterScope,
-  logsKeyArn: pulumi.Input<string>,
-  accountId: pulumi.Input<string>,
-): ClusterNetwork {
+export function createNetwork(scope: ClusterScope, logsKeyArn: pulumi.Input<string>, accountId: pulumi.Input<string>): ClusterNetwork {
   const { name, parent, settings, tags } = scope;
   const network = settings.network;
   if (network.kind === "existing") {
@@ -40,10 +36,7 @@ export function createNetwork(
   }
   const opts = { parent };
   const zones = HARDENED_CLUSTER_DEFAULTS.availabilityZones;
-  const azs = aws.getAvailabilityZonesOutput(
-    { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-    { parent },
-  );
+  const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent });
   const zone = (i: number) =>
     azs.names.apply((names) => {
       if (names.length < zones) throw new Error(`${name}: the region has ${names.length} available AZs; a created VPC needs ${zones}`);
@@ -51,22 +44,33 @@ export function createNetwork(
     });
   const layout = vpcLayout(network.vpcCidr, zones);
 
-  const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-    cidrBlock: network.vpcCidr,
-    enableDnsHostnames: true,
-    enableDnsSupport: true,
-    tags: { ...tags, Name: `${settings.clusterName}-vpc` },
-  }, opts);
+  const vpc = new aws.ec2.Vpc(
+    `${name}-vpc`,
+    {
+      cidrBlock: network.vpcCidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { ...tags, Name: `${settings.clusterName}-vpc` },
+    },
+    opts,
+  );
   // CIS AWS 5.4: the default security group admits nothing, so nothing can fall back to it.
   new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: { ...tags, Name: `${settings.clusterName}-default-unused` } }, opts);
 
-  const privateSubnets = layout.private.map((cidrBlock, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
-    vpcId: vpc.id,
-    cidrBlock,
-    availabilityZone: zone(i),
-    mapPublicIpOnLaunch: false,
-    tags: { ...tags, Name: `${settings.clusterName}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
-  }, opts));
+  const privateSubnets = layout.private.map(
+    (cidrBlock, i) =>
+      new aws.ec2.Subnet(
+        `${name}-private-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zone(i),
+          mapPublicIpOnLaunch: false,
+          tags: { ...tags, Name: `${settings.clusterName}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
+        },
+        opts,
+      ),
+  );
 
   const natGatewayIds = network.egress === "nat" ? createNatEgress(scope, vpc.id, layout.public, zone) : [];
 
@@ -97,20 +101,28 @@ function createNatEgress(
   new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, opts);
   return publicCidrs.map((cidrBlock, i) => {
     // Public subnets hold only the NAT gateways: no public IPs on launch, no ELB role tag.
-    const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-      vpcId: vpcId,
-      cidrBlock,
-      availabilityZone: zone(i),
-      mapPublicIpOnLaunch: false,
-      tags: { ...tags, Name: `${settings.clusterName}-public-${i}` },
-    }, opts);
+    const subnet = new aws.ec2.Subnet(
+      `${name}-public-${i}`,
+      {
+        vpcId: vpcId,
+        cidrBlock,
+        availabilityZone: zone(i),
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, Name: `${settings.clusterName}-public-${i}` },
+      },
+      opts,
+    );
     new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, opts);
     const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` } }, opts);
-    return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
-      allocationId: eip.id,
-      subnetId: subnet.id,
-      tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` },
-    }, { parent, dependsOn: [igw] }).id;
+    return new aws.ec2.NatGateway(
+      `${name}-nat-${i}`,
+      {
+        allocationId: eip.id,
+        subnetId: subnet.id,
+        tags: { ...tags, Name: `${settings.clusterName}-nat-${i}` },
+      },
+      { parent, dependsOn: [igw] },
+    ).id;
   });
 }
 
@@ -118,30 +130,48 @@ function createNatEgress(
 function createFlowLogs(scope: ClusterScope, vpcId: pulumi.Output<string>, logsKeyArn: pulumi.Input<string>, accountId: pulumi.Input<string>): void {
   const { name, parent, settings, tags } = scope;
   const opts = { parent };
-  const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-    name: `/aws/vpc/${settings.clusterName}/flow-logs`,
-    kmsKeyId: logsKeyArn,
-    retentionInDays: settings.logRetentionInDays,
-    tags,
-  }, opts);
-  const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
-    description: `VPC flow log delivery for ${settings.clusterName}`,
-    assumeRolePolicy: pulumi.output(accountId).apply((account) =>
-      JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", ["sts:AssumeRole"], { StringEquals: { "aws:SourceAccount": account } })),
-    ),
-    tags,
-  }, opts);
-  new aws.iam.RolePolicy(`${name}-flow-logs`, {
-    role: flowLogRole.id,
-    policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogDeliveryPolicy(arn))),
-  }, opts);
-  new aws.ec2.FlowLog(`${name}-flow-logs`, {
-    vpcId,
-    trafficType: "ALL",
-    logDestinationType: "cloud-watch-logs",
-    logDestination: flowLogGroup.arn,
-    iamRoleArn: flowLogRole.arn,
-    maxAggregationInterval: 60,
-    tags,
-  }, opts);
+  const flowLogGroup = new aws.cloudwatch.LogGroup(
+    `${name}-flow-logs`,
+    {
+      name: `/aws/vpc/${settings.clusterName}/flow-logs`,
+      kmsKeyId: logsKeyArn,
+      retentionInDays: settings.logRetentionInDays,
+      tags,
+    },
+    opts,
+  );
+  const flowLogRole = new aws.iam.Role(
+    `${name}-flow-logs`,
+    {
+      description: `VPC flow log delivery for ${settings.clusterName}`,
+      assumeRolePolicy: pulumi
+        .output(accountId)
+        .apply((account) =>
+          JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", ["sts:AssumeRole"], { StringEquals: { "aws:SourceAccount": account } })),
+        ),
+      tags,
+    },
+    opts,
+  );
+  new aws.iam.RolePolicy(
+    `${name}-flow-logs`,
+    {
+      role: flowLogRole.id,
+      policy: flowLogGroup.arn.apply((arn) => JSON.stringify(flowLogDeliveryPolicy(arn))),
+    },
+    opts,
+  );
+  new aws.ec2.FlowLog(
+    `${name}-flow-logs`,
+    {
+      vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 60,
+      tags,
+    },
+    opts,
+  );
 }

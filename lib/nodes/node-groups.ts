@@ -19,14 +19,26 @@ export interface NodeRole {
 /** Nodes: a role that can join and pull images, nothing more. */
 export function createNodeRole(scope: ClusterScope, partition: pulumi.Output<string>): NodeRole {
   const { name, parent, settings, tags } = scope;
-  const role = new aws.iam.Role(`${name}-nodes`, {
-    description: `EKS nodes of ${settings.clusterName}`,
-    assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
-    tags,
-  }, { parent });
-  const attachments = NODE_ROLE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, {
-    role: role.name, policyArn: partition.apply((p) => managedPolicyArn(p, policy)),
-  }, { parent }));
+  const role = new aws.iam.Role(
+    `${name}-nodes`,
+    {
+      description: `EKS nodes of ${settings.clusterName}`,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+      tags,
+    },
+    { parent },
+  );
+  const attachments = NODE_ROLE_POLICIES.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-nodes-${policy}`,
+        {
+          role: role.name,
+          policyArn: partition.apply((p) => managedPolicyArn(p, policy)),
+        },
+        { parent },
+      ),
+  );
   return { role, attachments };
 }
 
@@ -52,29 +64,37 @@ export function createNodeGroups(scope: ClusterScope, inputs: NodeGroupInputs): 
     ebs: { volumeSize, volumeType: "gp3", encrypted: "true", kmsKeyId: inputs.ebsKeyArn, deleteOnTermination: "true" },
   });
   return settings.nodeGroups.map((group) => {
-    const template = new aws.ec2.LaunchTemplate(`${name}-${group.name}`, {
-      description: `Node group ${group.name} of ${settings.clusterName}`,
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-      blockDeviceMappings: [volume(BOTTLEROCKET_OS_VOLUME.deviceName, BOTTLEROCKET_OS_VOLUME.sizeGiB), volume(BOTTLEROCKET_DATA_VOLUME, group.diskSizeGiB)],
-      vpcSecurityGroupIds: [inputs.nodeSecurityGroupId],
-      updateDefaultVersion: true,
-      tagSpecifications: [{ resourceType: "instance", tags: { ...tags, Name: `${settings.clusterName}-${group.name}` } }],
-      tags,
-    }, { parent });
-    return new aws.eks.NodeGroup(`${name}-${group.name}`, {
-      clusterName: inputs.clusterName,
-      nodeGroupNamePrefix: `${group.name}-`,
-      nodeRoleArn: inputs.nodeRole.role.arn,
-      subnetIds: inputs.privateSubnetIds,
-      amiType: group.amiType,
-      capacityType: group.capacityType,
-      instanceTypes: [...group.instanceTypes],
-      scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
-      updateConfig: { maxUnavailablePercentage: 33 },
-      launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
-      version: settings.kubernetesVersion,
-      labels: { ...group.labels },
-      tags,
-    }, { parent, dependsOn: [...inputs.nodeRole.attachments, ...inputs.dependsOn], ignoreChanges: ["scalingConfig.desiredSize"] });
+    const template = new aws.ec2.LaunchTemplate(
+      `${name}-${group.name}`,
+      {
+        description: `Node group ${group.name} of ${settings.clusterName}`,
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+        blockDeviceMappings: [volume(BOTTLEROCKET_OS_VOLUME.deviceName, BOTTLEROCKET_OS_VOLUME.sizeGiB), volume(BOTTLEROCKET_DATA_VOLUME, group.diskSizeGiB)],
+        vpcSecurityGroupIds: [inputs.nodeSecurityGroupId],
+        updateDefaultVersion: true,
+        tagSpecifications: [{ resourceType: "instance", tags: { ...tags, Name: `${settings.clusterName}-${group.name}` } }],
+        tags,
+      },
+      { parent },
+    );
+    return new aws.eks.NodeGroup(
+      `${name}-${group.name}`,
+      {
+        clusterName: inputs.clusterName,
+        nodeGroupNamePrefix: `${group.name}-`,
+        nodeRoleArn: inputs.nodeRole.role.arn,
+        subnetIds: inputs.privateSubnetIds,
+        amiType: group.amiType,
+        capacityType: group.capacityType,
+        instanceTypes: [...group.instanceTypes],
+        scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+        updateConfig: { maxUnavailablePercentage: 33 },
+        launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+        version: settings.kubernetesVersion,
+        labels: { ...group.labels },
+        tags,
+      },
+      { parent, dependsOn: [...inputs.nodeRole.attachments, ...inputs.dependsOn], ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
   });
 }

@@ -37,13 +37,11 @@ const ID_PREFIXES: Record<string, string> = {
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
 };
 
+/** A mocked resource's id and outputs. */
+export type MockState = { id: string; state: Record<string, unknown> };
+
 /** Realistic ids and outputs per AWS resource type; unknown types echo their inputs. */
-export function mockResourceState(
-  account: MockAccount,
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-): { id: string; state: Record<string, unknown> } {
+export function mockResourceState(account: MockAccount, type: string, name: string, inputs: Record<string, unknown>): MockState {
   const { accountId, region, partition } = account;
   const hex = (n: number) => mockHex(`${type}/${name}`, n);
   const prefix = ID_PREFIXES[type];
@@ -61,7 +59,10 @@ export function mockResourceState(
       return { id: String(inputs.name), state: { ...inputs, arn: `arn:${partition}:kms:${region}:${accountId}:${String(inputs.name)}` } };
     case "aws:iam/role:Role": {
       const roleName = String(inputs.name ?? `${name}-${hex(7)}`);
-      return { id: roleName, state: { ...inputs, name: roleName, arn: `arn:${partition}:iam::${accountId}:role/${roleName}`, uniqueId: `AROA${hex(17).toUpperCase()}` } };
+      return {
+        id: roleName,
+        state: { ...inputs, name: roleName, arn: `arn:${partition}:iam::${accountId}:role/${roleName}`, uniqueId: `AROA${hex(17).toUpperCase()}` },
+      };
     }
     case "aws:cloudwatch/logGroup:LogGroup": {
       const groupName = String(inputs.name ?? name);
@@ -92,12 +93,28 @@ export function mockResourceState(
     }
     case "aws:eks/nodeGroup:NodeGroup": {
       const groupName = `${String(inputs.nodeGroupNamePrefix ?? `${name}-`)}${hex(8)}`;
-      return { id: `${String(inputs.clusterName)}:${groupName}`, state: { ...inputs, nodeGroupName: groupName, arn: `arn:${partition}:eks:${region}:${accountId}:nodegroup/${String(inputs.clusterName)}/${groupName}/${hex(8)}`, status: "ACTIVE" } };
+      return {
+        id: `${String(inputs.clusterName)}:${groupName}`,
+        state: {
+          ...inputs,
+          nodeGroupName: groupName,
+          arn: `arn:${partition}:eks:${region}:${accountId}:nodegroup/${String(inputs.clusterName)}/${groupName}/${hex(8)}`,
+          status: "ACTIVE",
+        },
+      };
     }
     case "aws:guardduty/detector:Detector":
       return { id: hex(32), state: { ...inputs, accountId, arn: `arn:${partition}:guardduty:${region}:${accountId}:detector/${hex(32)}` } };
     case "aws:ecr/repository:Repository":
-      return { id: String(inputs.name), state: { ...inputs, arn: `arn:${partition}:ecr:${region}:${accountId}:repository/${String(inputs.name)}`, repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${String(inputs.name)}`, registryId: accountId } };
+      return {
+        id: String(inputs.name),
+        state: {
+          ...inputs,
+          arn: `arn:${partition}:ecr:${region}:${accountId}:repository/${String(inputs.name)}`,
+          repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${String(inputs.name)}`,
+          registryId: accountId,
+        },
+      };
     default:
       return { id: `${name}-${hex(8)}`, state: { ...inputs } };
   }
@@ -108,7 +125,12 @@ export function mockCall(account: MockAccount, token: string, inputs: Record<str
   const { accountId, region, partition } = account;
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId, arn: `arn:${partition}:iam::${accountId}:role/bulwark-deployer`, userId: `AROA${mockHex("caller", 17).toUpperCase()}:ci`, id: accountId };
+      return {
+        accountId,
+        arn: `arn:${partition}:iam::${accountId}:role/bulwark-deployer`,
+        userId: `AROA${mockHex("caller", 17).toUpperCase()}:ci`,
+        id: accountId,
+      };
     case "aws:index/getPartition:getPartition":
       return { partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: partition };
     case "aws:index/getRegion:getRegion":
@@ -116,7 +138,13 @@ export function mockCall(account: MockAccount, token: string, inputs: Record<str
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const letters = ["a", "b", "c"];
       const short = region.replace(/^([a-z]{2})-([a-z])[a-z]*-([0-9])$/, "$1$2$3");
-      return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${short}-az${i + 1}`), groupNames: [region], state: inputs.state, id: region };
+      return {
+        names: letters.map((l) => `${region}${l}`),
+        zoneIds: letters.map((_, i) => `${short}-az${i + 1}`),
+        groupNames: [region],
+        state: inputs.state,
+        id: region,
+      };
     }
     case "aws:eks/getCluster:getCluster": {
       // A cluster made elsewhere (bulwark:deploy.target: existing, eksClusterName).

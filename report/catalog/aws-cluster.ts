@@ -10,8 +10,18 @@ import { BP, control, eksCluster, missing, NSA, ok, partial, ref, requireAll, T_
 /** The control plane: private endpoint, firewall, Secrets encryption, keys, deletion protection, logs. */
 export const awsClusterControls: Control[] = [
   control(
-    { id: "AWS-API-PRIVATE", title: "Kubernetes API endpoint is private (no public access, or only from listed CIDRs)", layer: "aws", checklist: "restrict API access", nsa: NSA.controlPlane, cis: "5.4.2 Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled", bp: BP.infra },
-    "resource", "aws:eks/cluster:Cluster vpcConfig", { file: T_CLUSTER, name: "control plane endpoint › private access on, public access off by default" },
+    {
+      id: "AWS-API-PRIVATE",
+      title: "Kubernetes API endpoint is private (no public access, or only from listed CIDRs)",
+      layer: "aws",
+      checklist: "restrict API access",
+      nsa: NSA.controlPlane,
+      cis: "5.4.2 Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled",
+      bp: BP.infra,
+    },
+    "resource",
+    "aws:eks/cluster:Cluster vpcConfig",
+    { file: T_CLUSTER, name: "control plane endpoint › private access on, public access off by default" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -27,8 +37,18 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-API-FIREWALL", title: "Control-plane security group admits 443 only from the nodes and admin networks", layer: "aws", checklist: "restrict API access", nsa: NSA.controlPlane, cis: "5.4.1 Restrict Access to the Control Plane Endpoint", bp: BP.infra },
-    "resource", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { file: T_NETWORK, name: "firewalled control plane › the cluster security group admits 443 only from the node SG and the configured admin CIDRs and SGs" },
+    {
+      id: "AWS-API-FIREWALL",
+      title: "Control-plane security group admits 443 only from the nodes and admin networks",
+      layer: "aws",
+      checklist: "restrict API access",
+      nsa: NSA.controlPlane,
+      cis: "5.4.1 Restrict Access to the Control Plane Endpoint",
+      bp: BP.infra,
+    },
+    "resource",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    { file: T_NETWORK, name: "firewalled control plane › the cluster security group admits 443 only from the node SG and the configured admin CIDRs and SGs" },
     (ctx) => {
       const sg = asArray(eksCluster(ctx)?.inputs.vpcConfig?.securityGroupIds).map(String)[0];
       if (!sg) return missing("the cluster has no control-plane security group");
@@ -41,8 +61,18 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-SECRETS-ENCRYPTION", title: "Kubernetes Secrets envelope-encrypted with a customer-managed KMS key that rotates", layer: "aws", checklist: "encrypt data at rest and rotate keys", nsa: NSA.encryption, cis: "5.3.1 Ensure Kubernetes Secrets are encrypted using Customer Master Keys (CMKs) managed in AWS KMS", bp: BP.encryption },
-    "resource", "aws:eks/cluster:Cluster encryptionConfig + aws:kms/key:Key", { file: T_KMS, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
+    {
+      id: "AWS-SECRETS-ENCRYPTION",
+      title: "Kubernetes Secrets envelope-encrypted with a customer-managed KMS key that rotates",
+      layer: "aws",
+      checklist: "encrypt data at rest and rotate keys",
+      nsa: NSA.encryption,
+      cis: "5.3.1 Ensure Kubernetes Secrets are encrypted using Customer Master Keys (CMKs) managed in AWS KMS",
+      bp: BP.encryption,
+    },
+    "resource",
+    "aws:eks/cluster:Cluster encryptionConfig + aws:kms/key:Key",
+    { file: T_KMS, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -58,8 +88,17 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-KMS-ROTATION", title: "Every KMS key rotates automatically and cannot lock out its account", layer: "aws", checklist: "encrypt data at rest and rotate keys", nsa: NSA.encryption, bp: BP.encryption },
-    "resource", "aws:kms/key:Key", { file: T_KMS, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
+    {
+      id: "AWS-KMS-ROTATION",
+      title: "Every KMS key rotates automatically and cannot lock out its account",
+      layer: "aws",
+      checklist: "encrypt data at rest and rotate keys",
+      nsa: NSA.encryption,
+      bp: BP.encryption,
+    },
+    "resource",
+    "aws:kms/key:Key",
+    { file: T_KMS, name: "KMS › one customer-managed key per purpose, rotated, 30-day deletion window, each used for its purpose" },
     (ctx) => {
       const keys = planResources(ctx.plan, "aws:kms/key:Key");
       if (keys.length === 0) return missing("no KMS keys in the plan");
@@ -71,8 +110,16 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-KMS-PROTECTED", title: "KMS keys, the cluster and its audit log group are protected from deletion", layer: "aws", checklist: "encrypt data at rest and rotate keys", bp: BP.encryption },
-    "resource", "Pulumi protect + deletionProtection", { file: T_CLUSTER, name: "version and safety › the cluster, the KMS keys and the audit log group are protected and retained on delete" },
+    {
+      id: "AWS-KMS-PROTECTED",
+      title: "KMS keys, the cluster and its audit log group are protected from deletion",
+      layer: "aws",
+      checklist: "encrypt data at rest and rotate keys",
+      bp: BP.encryption,
+    },
+    "resource",
+    "Pulumi protect + deletionProtection",
+    { file: T_CLUSTER, name: "version and safety › the cluster, the KMS keys and the audit log group are protected and retained on delete" },
     (ctx) => {
       const c = eksCluster(ctx);
       const keys = planResources(ctx.plan, "aws:kms/key:Key");
@@ -85,8 +132,18 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-AUDIT-LOGS", title: "All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) enabled", layer: "aws", checklist: "audit logging", nsa: NSA.logging, cis: "2.1.1 Enable audit Logs", bp: BP.detective },
-    "resource", "aws:eks/cluster:Cluster enabledClusterLogTypes", { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
+    {
+      id: "AWS-AUDIT-LOGS",
+      title: "All five control-plane log types (api, audit, authenticator, controllerManager, scheduler) enabled",
+      layer: "aws",
+      checklist: "audit logging",
+      nsa: NSA.logging,
+      cis: "2.1.1 Enable audit Logs",
+      bp: BP.detective,
+    },
+    "resource",
+    "aws:eks/cluster:Cluster enabledClusterLogTypes",
+    { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
@@ -98,8 +155,17 @@ export const awsClusterControls: Control[] = [
     },
   ),
   control(
-    { id: "AWS-AUDIT-LOG-GROUP", title: "Control-plane logs kept in a KMS-encrypted log group for at least 365 days", layer: "aws", checklist: "audit logging", nsa: NSA.logging, bp: BP.detective },
-    "resource", "aws:cloudwatch/logGroup:LogGroup", { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
+    {
+      id: "AWS-AUDIT-LOG-GROUP",
+      title: "Control-plane logs kept in a KMS-encrypted log group for at least 365 days",
+      layer: "aws",
+      checklist: "audit logging",
+      nsa: NSA.logging,
+      bp: BP.detective,
+    },
+    "resource",
+    "aws:cloudwatch/logGroup:LogGroup",
+    { file: T_CLUSTER, name: "audit logging › all five control-plane log types go to /aws/eks/<cluster>/cluster, created first, KMS-encrypted, 365 days" },
     (ctx) => {
       const name = `/aws/eks/${ctx.config.cluster.name}/cluster`;
       const group = planResources(ctx.plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === name);
@@ -113,16 +179,30 @@ export const awsClusterControls: Control[] = [
   ),
   control(
     { id: "AWS-FLOW-LOGS", title: "VPC flow logs capture ALL traffic", layer: "aws", checklist: "audit logging", nsa: NSA.threat, bp: BP.detective },
-    "resource", "aws:ec2/flowLog:FlowLog", { file: T_NETWORK, name: "network › a created VPC has flow logs of all traffic to a KMS-encrypted log group; its default SG is emptied" },
+    "resource",
+    "aws:ec2/flowLog:FlowLog",
+    { file: T_NETWORK, name: "network › a created VPC has flow logs of all traffic to a KMS-encrypted log group; its default SG is emptied" },
     (ctx) => {
       const logs = planResources(ctx.plan, "aws:ec2/flowLog:FlowLog");
       if (logs.length === 0) return missing("no VPC flow log in the plan");
-      return requireAll(logs.map(ref), logs.filter((l) => l.inputs.trafficType !== "ALL").map((l) => `${l.name}: trafficType is not ALL`));
+      return requireAll(
+        logs.map(ref),
+        logs.filter((l) => l.inputs.trafficType !== "ALL").map((l) => `${l.name}: trafficType is not ALL`),
+      );
     },
   ),
   control(
-    { id: "AWS-GUARDDUTY", title: "GuardDuty EKS audit-log and runtime monitoring enabled", layer: "aws", checklist: "audit logging", nsa: NSA.threat, bp: BP.detective },
-    "resource", "aws:guardduty/detectorFeature:DetectorFeature", { file: T_ACCOUNT, name: "optional controls › GuardDuty: EKS audit-log and runtime monitoring with the managed agent" },
+    {
+      id: "AWS-GUARDDUTY",
+      title: "GuardDuty EKS audit-log and runtime monitoring enabled",
+      layer: "aws",
+      checklist: "audit logging",
+      nsa: NSA.threat,
+      bp: BP.detective,
+    },
+    "resource",
+    "aws:guardduty/detectorFeature:DetectorFeature",
+    { file: T_ACCOUNT, name: "optional controls › GuardDuty: EKS audit-log and runtime monitoring with the managed agent" },
     (ctx) => {
       const features = planResources(ctx.plan, "aws:guardduty/detectorFeature:DetectorFeature");
       const enabled = (name: string) => features.find((f) => f.inputs.name === name && f.inputs.status === "ENABLED");
@@ -137,36 +217,66 @@ export const awsClusterControls: Control[] = [
 /** Versions: the control plane and nodes in standard support and in step; add-ons pinned. */
 export const awsLifecycleControls: Control[] = [
   control(
-    { id: "AWS-VERSION-SUPPORTED", title: "Kubernetes version pinned, in standard support, the same on control plane and nodes", layer: "aws", checklist: "keeping Kubernetes up to date", nsa: NSA.upgrading, bp: BP.infra },
-    "resource", "aws:eks/cluster:Cluster version + aws:eks/nodeGroup:NodeGroup version", { file: T_CLUSTER, name: "version and safety › upgrade policy STANDARD and EKS deletion protection by default" },
+    {
+      id: "AWS-VERSION-SUPPORTED",
+      title: "Kubernetes version pinned, in standard support, the same on control plane and nodes",
+      layer: "aws",
+      checklist: "keeping Kubernetes up to date",
+      nsa: NSA.upgrading,
+      bp: BP.infra,
+    },
+    "resource",
+    "aws:eks/cluster:Cluster version + aws:eks/nodeGroup:NodeGroup version",
+    { file: T_CLUSTER, name: "version and safety › upgrade policy STANDARD and EKS deletion protection by default" },
     (ctx) => {
       const c = eksCluster(ctx);
       if (!c) return missing("no aws:eks/cluster:Cluster in the plan");
       const version = String(c.inputs.version);
       const problems: string[] = [];
-      if (version !== ctx.config.cluster.kubernetesVersion) problems.push(`cluster version ${version} is not the configured ${ctx.config.cluster.kubernetesVersion}`);
-      for (const g of planResources(ctx.plan, "aws:eks/nodeGroup:NodeGroup")) if (String(g.inputs.version) !== version) problems.push(`${g.name} runs ${String(g.inputs.version)}`);
+      if (version !== ctx.config.cluster.kubernetesVersion)
+        problems.push(`cluster version ${version} is not the configured ${ctx.config.cluster.kubernetesVersion}`);
+      for (const g of planResources(ctx.plan, "aws:eks/nodeGroup:NodeGroup"))
+        if (String(g.inputs.version) !== version) problems.push(`${g.name} runs ${String(g.inputs.version)}`);
       // A skew or a wrong version is missing whatever the support tier; extended support alone is partial.
       if (problems.length === 0 && c.inputs.upgradePolicy?.supportType === "EXTENDED") return partial("on EKS extended support", [ref(c)]);
       // The versions table's dates on the report's day: extended support, or its end within 90 days, is a named gap.
       const notice = supportNotice(ctx.config.cluster.kubernetesVersion, ctx.today);
       if (problems.length === 0 && notice) return partial(notice, [ref(c)]);
-      if (supportPhase(ctx.config.cluster.kubernetesVersion, ctx.today).phase === "ended") problems.push(`Kubernetes ${version} is past Amazon EKS extended support`);
+      if (supportPhase(ctx.config.cluster.kubernetesVersion, ctx.today).phase === "ended")
+        problems.push(`Kubernetes ${version} is past Amazon EKS extended support`);
       return requireAll([ref(c)], problems);
     },
   ),
   control(
-    { id: "AWS-ADDONS-PINNED", title: "EKS add-ons pinned to explicit versions (upgrades are reviewed changes)", layer: "aws", checklist: "keeping Kubernetes up to date", nsa: NSA.upgrading, bp: BP.infra },
-    "resource", "aws:eks/addon:Addon addonVersion", { file: T_ADDONS, name: "add-ons › five managed add-ons, versions pinned; vpc-cni enforces NetworkPolicies" },
+    {
+      id: "AWS-ADDONS-PINNED",
+      title: "EKS add-ons pinned to explicit versions (upgrades are reviewed changes)",
+      layer: "aws",
+      checklist: "keeping Kubernetes up to date",
+      nsa: NSA.upgrading,
+      bp: BP.infra,
+    },
+    "resource",
+    "aws:eks/addon:Addon addonVersion",
+    { file: T_ADDONS, name: "add-ons › five managed add-ons, versions pinned; vpc-cni enforces NetworkPolicies" },
     (ctx) => {
       const addons = planResources(ctx.plan, "aws:eks/addon:Addon");
       if (addons.length === 0) return missing("no EKS add-ons in the plan");
       const unpinned = addons.filter((a) => !a.inputs.addonVersion);
       // Unpinned only where the versions table has no sourced version and the stack pins none: a named gap.
-      const expected = new Set(unpinnedAddons(ctx.config.cluster.kubernetesVersion, ctx.config.cluster.addonVersions).map((key: AddonKey) => ADDON_NAMES[key] as string));
+      const expected = new Set(
+        unpinnedAddons(ctx.config.cluster.kubernetesVersion, ctx.config.cluster.addonVersions).map((key: AddonKey) => ADDON_NAMES[key] as string),
+      );
       const unexpected = unpinned.filter((a) => !expected.has(String(a.inputs.addonName)));
       if (unexpected.length > 0) return missing(unexpected.map((a) => `${a.name} has no pinned version`).join("; "), addons.map(ref));
-      if (unpinned.length > 0) return partial(`${unpinned.map((a) => String(a.inputs.addonName)).sort().join(", ")} unpinned: EKS default at create (no sourced version in config/kubernetes-versions.ts)`, addons.map(ref));
+      if (unpinned.length > 0)
+        return partial(
+          `${unpinned
+            .map((a) => String(a.inputs.addonName))
+            .sort()
+            .join(", ")} unpinned: EKS default at create (no sourced version in config/kubernetes-versions.ts)`,
+          addons.map(ref),
+        );
       return requireAll(addons.map(ref), []);
     },
   ),

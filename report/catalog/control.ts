@@ -124,7 +124,11 @@ export function policy(ctx: EvidenceContext, id: string): PolicyDefinition {
 }
 
 /** Runs `check(tenant)` for every tenant; ok when none reports a problem. */
-export function everyTenant(ctx: EvidenceContext, check: (ns: string) => { evidence: string[]; problems: string[] }, verifiedBy: readonly string[] = []): CheckOutcome {
+export function everyTenant(
+  ctx: EvidenceContext,
+  check: (ns: string) => { evidence: string[]; problems: string[] },
+  verifiedBy: readonly string[] = [],
+): CheckOutcome {
   if (ctx.config.tenants.length === 0) return missing("the stack has no tenants");
   const evidence: string[] = [];
   const problems: string[] = [];
@@ -142,7 +146,13 @@ export function findObject<K extends keyof ObjectProps>(ctx: EvidenceContext, ki
 }
 
 /** One tenant object's evidence: it is synthesized, passes `test`, and is in the plan. */
-export function tenantObject<K extends keyof ObjectProps>(ctx: EvidenceContext, kind: K, ns: string | undefined, name: string, test: (o: K8sObjectOf<K>) => string | undefined) {
+export function tenantObject<K extends keyof ObjectProps>(
+  ctx: EvidenceContext,
+  kind: K,
+  ns: string | undefined,
+  name: string,
+  test: (o: K8sObjectOf<K>) => string | undefined,
+) {
   const object = findObject(ctx, kind, ns, name);
   if (!object) return { evidence: [] as string[], problems: [`${kind}/${ns ? `${ns}/` : ""}${name} is not synthesized`] };
   const problem = test(object) ?? (plannedKubernetes(ctx, kind, name, ns) ? undefined : "not in the plan");

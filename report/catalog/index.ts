@@ -34,5 +34,7 @@ export const CONTROLS: readonly Control[] = [
 
 /** Policy folder ids the catalog maps to constraints (for coverage checks). */
 export function catalogPolicyIds(): string[] {
-  return [...new Set(CONTROLS.filter((c) => c.enforcement.mechanism === "constraint").flatMap((c) => c.enforcement.name.split(", ").map((s) => s.split(" ")[0])))].sort();
+  return [
+    ...new Set(CONTROLS.filter((c) => c.enforcement.mechanism === "constraint").flatMap((c) => c.enforcement.name.split(", ").map((s) => s.split(" ")[0]))),
+  ].sort();
 }

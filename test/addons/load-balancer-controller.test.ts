@@ -15,7 +15,13 @@ describe("LoadBalancerController", () => {
       const k8s = await import("@pulumi/kubernetes");
       const { LoadBalancerController } = await import("../../lib/addons/load-balancer-controller");
       const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-      new LoadBalancerController("lbc", { provider, clusterName: "bulwark-dev", region: "eu-west-1", vpcId: "vpc-0123456789abcdef0", eksClusterName: "bulwark-dev" });
+      new LoadBalancerController("lbc", {
+        provider,
+        clusterName: "bulwark-dev",
+        region: "eu-west-1",
+        vpcId: "vpc-0123456789abcdef0",
+        eksClusterName: "bulwark-dev",
+      });
     });
     resources = plan.resources;
   });
@@ -27,7 +33,9 @@ describe("LoadBalancerController", () => {
     expect(release.provider).toMatch(/pulumi:providers:kubernetes::cluster$/);
     expect([release.inputs.chart, release.inputs.version, release.inputs.namespace]).toEqual(["aws-load-balancer-controller", "3.5.0", "kube-system"]);
     expect(release.inputs.repositoryOpts).toEqual({ repo: LOAD_BALANCER_CONTROLLER_CHART.repository });
-    expect(release.dependsOn).toEqual(expect.arrayContaining([one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").urn, one("aws:eks/podIdentityAssociation:PodIdentityAssociation").urn]));
+    expect(release.dependsOn).toEqual(
+      expect.arrayContaining([one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").urn, one("aws:eks/podIdentityAssociation:PodIdentityAssociation").urn]),
+    );
   });
 
   test("internal by default for Services and Ingresses; every new LoadBalancer Service goes to it; IP targets", () => {
@@ -69,7 +77,8 @@ describe("LoadBalancerController", () => {
     expect(actions.filter((a) => a === "*" || /^[a-z0-9-]+:\*$/.test(a))).toEqual([]);
     // IAM: reads of server certificates, and the ELB service-linked role only (conditioned on the service name).
     expect(actions.filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)ServerCertificates?$/.test(a))).toEqual(["iam:CreateServiceLinkedRole"]);
-    const linked = CONTROLLER_IAM_POLICY.Statement.find((s) => ([] as string[]).concat(s.Action).includes("iam:CreateServiceLinkedRole")) as { Condition?: unknown } | undefined;
+    const linked = CONTROLLER_IAM_POLICY.Statement.find((s) => ([] as string[]).concat(s.Action).includes("iam:CreateServiceLinkedRole")) as
+      { Condition?: unknown } | undefined;
     expect(linked?.Condition).toEqual({ StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } });
   });
 

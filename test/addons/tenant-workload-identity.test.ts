@@ -34,7 +34,13 @@ describe("TenantWorkloadIdentity: an IAM role only one service account of this c
         Effect: "Allow",
         Principal: { Service: "pods.eks.amazonaws.com" },
         Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: { StringEquals: { "aws:RequestTag/eks-cluster-name": "bulwark-dev", "aws:RequestTag/kubernetes-namespace": "payments", "aws:RequestTag/kubernetes-service-account": "api" } },
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/eks-cluster-name": "bulwark-dev",
+            "aws:RequestTag/kubernetes-namespace": "payments",
+            "aws:RequestTag/kubernetes-service-account": "api",
+          },
+        },
       },
     ]);
   });
@@ -49,7 +55,9 @@ describe("TenantWorkloadIdentity: an IAM role only one service account of this c
 });
 
 describe("tenants[].workloadIdentities in the tenant baseline", () => {
-  const objects = synthObjects(parseStackYaml("dev", withIdentities('[{ name: api, managedPolicyArns: ["arn:aws:iam::123456789012:policy/payments-s3-read"] }]'), "Pulumi.dev.yaml"));
+  const objects = synthObjects(
+    parseStackYaml("dev", withIdentities('[{ name: api, managedPolicyArns: ["arn:aws:iam::123456789012:policy/payments-s3-read"] }]'), "Pulumi.dev.yaml"),
+  );
 
   test("a service account without a mounted API token, and agent egress only for the pods labelled with it", () => {
     expect(findObject(objects, "ServiceAccount", "payments", "api")).toMatchObject({ automountServiceAccountToken: false });
@@ -67,7 +75,9 @@ describe("tenants[].workloadIdentities in the tenant baseline", () => {
     ["the default service account", '[{ name: default, managedPolicyArns: ["arn:aws:iam::123456789012:policy/p"] }]', /default service account/],
     ["a role ARN instead of a policy", '[{ name: api, managedPolicyArns: ["arn:aws:iam::123456789012:role/p"] }]', /managed policy ARN/],
   ])("refuses %s", (_what, identities, message) => {
-    expect(configProblemsOf(withIdentities(identities))).toEqual([expect.objectContaining({ message: expect.stringMatching(message), line: expect.any(Number) })]);
+    expect(configProblemsOf(withIdentities(identities))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(message), line: expect.any(Number) }),
+    ]);
   });
 
   test("the construct refuses the default service account too", () => {

@@ -72,9 +72,9 @@ describe("the schema validator itself fails bad objects", () => {
   });
 
   test("a missing required field and an unknown kind", () => {
-    expect(validateKubernetesObject({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "x" } } as never).join("\n")).toMatch(/roleRef/);
-    expect(validateKubernetesObject({ apiVersion: "v1", kind: "NetworkPolicy" } as never)).toEqual([
-      "v1/NetworkPolicy: not a Kubernetes 1.33 built-in kind",
-    ]);
+    expect(validateKubernetesObject({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "x" } } as never).join("\n")).toMatch(
+      /roleRef/,
+    );
+    expect(validateKubernetesObject({ apiVersion: "v1", kind: "NetworkPolicy" } as never)).toEqual(["v1/NetworkPolicy: not a Kubernetes 1.33 built-in kind"]);
   });
 });

@@ -27,12 +27,13 @@ type NetworkPolicySpec = {
 const spec = <T>(object: Manifest) => object.spec as T;
 
 describe("snapshot of the dev stack's namespace baseline (the review artifact)", () => {
-  test.each(chartsOf(buildBulwarkApp(devConfig())).filter((c) => c.id.startsWith("tenant-")).map((c) => [c.id, c.objects] as const))(
-    "%s",
-    (_id, chartObjects) => {
-      expect(Yaml.stringify(...chartObjects)).toMatchSnapshot();
-    },
-  );
+  test.each(
+    chartsOf(buildBulwarkApp(devConfig()))
+      .filter((c) => c.id.startsWith("tenant-"))
+      .map((c) => [c.id, c.objects] as const),
+  )("%s", (_id, chartObjects) => {
+    expect(Yaml.stringify(...chartObjects)).toMatchSnapshot();
+  });
 });
 
 describe.each(TENANTS)("tenant %s", (tenant) => {
@@ -158,9 +159,7 @@ describe("least-privilege RBAC", () => {
   test("IAM principals of a tier reach it through the access-entry group", () => {
     const config: BulwarkConfig = {
       ...devConfig(),
-      tenants: devConfig().tenants.map((t) =>
-        t.name === "web" ? { ...t, awsPrincipals: { view: ["arn:aws:iam::123456789012:role/web-auditor"] } } : t,
-      ),
+      tenants: devConfig().tenants.map((t) => (t.name === "web" ? { ...t, awsPrincipals: { view: ["arn:aws:iam::123456789012:role/web-auditor"] } } : t)),
     };
     const binding = findObject(synthObjects(config), "RoleBinding", "web", "tenant-view");
     expect(binding.subjects).toContainEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "bulwark:web:view" });

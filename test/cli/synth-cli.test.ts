@@ -12,7 +12,12 @@ function scratchProject(edit?: (text: string) => string): string {
   return dir;
 }
 
-const readAll = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+const readAll = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+  );
 
 describe("npm run synth", () => {
   test("writes the dev baseline, byte-identical on a second run", () => {

@@ -106,7 +106,9 @@ describe("a version out of standard support is refused unless the opt-in accepts
     expect(() => hardenedClusterArgsFromConfig(config, { today: TODAY, file: "Pulumi.test.yaml" })).toThrow(
       /Pulumi\.test\.yaml: bulwark:cluster\.kubernetesVersion = "1\.34": is out of Amazon EKS standard support/,
     );
-    expect(hardenedClusterArgsFromConfig(testConfig({ ...config.cluster, acceptExtendedSupportCharges: true }), { today: TODAY }).upgradePolicy).toBe("EXTENDED");
+    expect(hardenedClusterArgsFromConfig(testConfig({ ...config.cluster, acceptExtendedSupportCharges: true }), { today: TODAY }).upgradePolicy).toBe(
+      "EXTENDED",
+    );
     expect(clusterArgs().upgradePolicy).toBe("STANDARD");
   });
 });
@@ -119,7 +121,9 @@ describe(`the warning ${STANDARD_SUPPORT_WARNING_DAYS} days ahead`, () => {
   });
 
   test("in extended support: a warning every plan; in standard support far from the end: none", () => {
-    expect(supportNotice("1.33", TODAY)).toBe("Kubernetes 1.33 is in Amazon EKS extended support (charged per cluster hour) until 2027-07-29; upgrade to 1.35 or 1.36");
+    expect(supportNotice("1.33", TODAY)).toBe(
+      "Kubernetes 1.33 is in Amazon EKS extended support (charged per cluster hour) until 2027-07-29; upgrade to 1.35 or 1.36",
+    );
     expect(supportNotice("1.36", TODAY)).toBeUndefined();
   });
 });

@@ -33,8 +33,8 @@ describe("tenant services in the stack config", () => {
   test.each([
     ["an image on latest", "orders/api:1.4.2", "orders/api:latest", `${SERVICE}.image`, /latest tag/],
     ["an unpinned image", "orders/api:1.4.2", "orders/api", `${SERVICE}.image`, /pinned by a tag or by digest/],
-    ["a wildcard host", "host: orders.internal.example.com", "host: \"*.internal.example.com\"", `${SERVICE}.ingress.host`, /no wildcard/],
-    ["CPU in an unknown unit", "cpuLimit: \"1\"", "cpuLimit: 1k", `${SERVICE}.resources.cpuLimit`, /millicores/],
+    ["a wildcard host", "host: orders.internal.example.com", 'host: "*.internal.example.com"', `${SERVICE}.ingress.host`, /no wildcard/],
+    ["CPU in an unknown unit", 'cpuLimit: "1"', "cpuLimit: 1k", `${SERVICE}.resources.cpuLimit`, /millicores/],
     ["a port out of range", "port: 8080\n          resources", "port: 80800\n          resources", `${SERVICE}.port`, /1 to 65535/],
     ["an unknown scheme", "path: /", "path: /\n            scheme: public", `${SERVICE}.ingress.scheme`, /internal or internet-facing/],
   ])("%s is refused at its key", (_what, from, to, path, message) => {
@@ -48,7 +48,10 @@ describe("tenant services in the stack config", () => {
   test("a service exposed through the ALB with no ingress grant admitting the load balancers is refused: the ALB could not reach it", () => {
     const text = EXAMPLE.replace("            loadBalancers: true", "            sameNamespace: true");
     expect(problemsOf(text)).toEqual([
-      expect.objectContaining({ path: `${SERVICE}.ingress`, message: expect.stringMatching(/no ingress grant admits the load balancers to its pods on port 8080.*from\.loadBalancers: true/) }),
+      expect.objectContaining({
+        path: `${SERVICE}.ingress`,
+        message: expect.stringMatching(/no ingress grant admits the load balancers to its pods on port 8080.*from\.loadBalancers: true/),
+      }),
     ]);
     // A grant on another port does not count either.
     expect(problemsOf(EXAMPLE.replace("            - port: 8080\n          from", "            - port: 9090\n          from"))).toEqual([
@@ -59,7 +62,13 @@ describe("tenant services in the stack config", () => {
   test("an internet-facing service outside publicLoadBalancerNamespaces is refused; listing the namespace accepts it", () => {
     const text = EXAMPLE.replace("path: /", "path: /\n            scheme: internet-facing");
     const problems = problemsOf(text);
-    expect(problems).toEqual([expect.objectContaining({ path: `${SERVICE}.ingress.scheme`, value: "internet-facing", message: expect.stringContaining("publicLoadBalancerNamespaces") })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: `${SERVICE}.ingress.scheme`,
+        value: "internet-facing",
+        message: expect.stringContaining("publicLoadBalancerNamespaces"),
+      }),
+    ]);
     expect(problems[0].line).toBe(lineOf(text, "scheme: internet-facing"));
     const accepted = parseStackYaml("example-alb", text.replace("publicLoadBalancerNamespaces: []", "publicLoadBalancerNamespaces: [orders]"), FILE);
     expect(accepted.tenants[0].services?.[0].ingress?.scheme).toBe("internet-facing");
@@ -68,13 +77,19 @@ describe("tenant services in the stack config", () => {
   test("an image from a registry the policies do not allow is refused, naming the allowed registries", () => {
     const text = EXAMPLE.replace("image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders/api:1.4.2", "image: docker.io/library/nginx:1.27");
     expect(problemsOf(text)).toEqual([
-      expect.objectContaining({ path: `${SERVICE}.image`, value: "docker.io/library/nginx:1.27", message: expect.stringContaining("123456789012.dkr.ecr.eu-west-1.amazonaws.com/") }),
+      expect.objectContaining({
+        path: `${SERVICE}.image`,
+        value: "docker.io/library/nginx:1.27",
+        message: expect.stringContaining("123456789012.dkr.ecr.eu-west-1.amazonaws.com/"),
+      }),
     ]);
   });
 
   test("two services of one tenant cannot share a name", () => {
     const block = EXAMPLE.slice(EXAMPLE.indexOf("        - name: orders-api\n          image"), EXAMPLE.indexOf("  bulwark:policy:"));
     const text = EXAMPLE.replace(block, block + block.replace(/\n {10}ingress:[\s\S]*$/, "\n"));
-    expect(problemsOf(text)).toEqual([expect.objectContaining({ path: "bulwark:tenants[0].services", message: expect.stringContaining("two services alike") })]);
+    expect(problemsOf(text)).toEqual([
+      expect.objectContaining({ path: "bulwark:tenants[0].services", message: expect.stringContaining("two services alike") }),
+    ]);
   });
 });

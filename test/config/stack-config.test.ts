@@ -42,9 +42,7 @@ describe("the dev stack", () => {
 describe("invalid stack config is reported with key path, value, what is accepted and line", () => {
   test("a tenant name that is not a DNS-1123 label", () => {
     const problems = problemsOf(DEV_YAML.replace("name: payments", "name: Bad_Name"));
-    expect(problems).toEqual([
-      expect.objectContaining({ path: "bulwark:tenants[0].name", value: "Bad_Name", message: expect.stringContaining("DNS-1123") }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ path: "bulwark:tenants[0].name", value: "Bad_Name", message: expect.stringContaining("DNS-1123") })]);
     expect(problems[0].line).toBe(DEV_YAML.split("\n").findIndex((l) => l.includes("name: payments")) + 1);
   });
 
@@ -64,7 +62,10 @@ describe("invalid stack config is reported with key path, value, what is accepte
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: "bulwark:tenant", message: expect.stringContaining("accepted bulwark keys: bulwark:cluster") }),
-        expect.objectContaining({ path: "bulwark:tenants[0].quotas", message: expect.stringContaining("accepted keys: acceptEgressToWholeInternet, awsPrincipals, egress, groups") }),
+        expect.objectContaining({
+          path: "bulwark:tenants[0].quotas",
+          message: expect.stringContaining("accepted keys: acceptEgressToWholeInternet, awsPrincipals, egress, groups"),
+        }),
         expect.objectContaining({ path: "bulwark:policy.allowedRegistry", message: expect.stringContaining("allowedRegistries") }),
       ]),
     );
@@ -94,9 +95,7 @@ describe("invalid stack config is reported with key path, value, what is accepte
     ["fd00:ec2::254/128", "instance metadata"],
   ])("malformed or forbidden egress CIDR %s", (value, expected) => {
     const problems = problemsOf(devWith((c) => ((tenants(c)[0].egress as { cidr: string }[])[0].cidr = value)));
-    expect(problems).toEqual([
-      expect.objectContaining({ path: "bulwark:tenants[0].egress[0].cidr", value, message: expect.stringContaining(expected) }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ path: "bulwark:tenants[0].egress[0].cidr", value, message: expect.stringContaining(expected) })]);
   });
 
   test("a registry entry without a trailing slash", () => {
@@ -164,7 +163,11 @@ describe("invalid stack config is reported with key path, value, what is accepte
   test("a missing required key says it is required and what is accepted", () => {
     const text = DEV_YAML.replace(/\n\s*kubernetesVersion: "1\.\d+"/, "");
     expect(problemsOf(text)).toEqual([
-      expect.objectContaining({ path: "bulwark:cluster.kubernetesVersion", value: undefined, message: expect.stringMatching(/^is required: a quoted minor version, one of 1\.\d+/) }),
+      expect.objectContaining({
+        path: "bulwark:cluster.kubernetesVersion",
+        value: undefined,
+        message: expect.stringMatching(/^is required: a quoted minor version, one of 1\.\d+/),
+      }),
     ]);
   });
 
@@ -173,7 +176,10 @@ describe("invalid stack config is reported with key path, value, what is accepte
     ["KubernetesVersion", "kubernetesVersion"],
     ["logRetentionDays", "logRetentionInDays"],
   ])("an unknown key %s suggests %s", (typo, meant) => {
-    const text = DEV_YAML.replace("logRetentionInDays:", `${typo === "logRetentionDays" ? typo : "logRetentionInDays"}:`).replace(/kubernetesVersion:/, typo === "logRetentionDays" ? "kubernetesVersion:" : `${typo}:`);
+    const text = DEV_YAML.replace("logRetentionInDays:", `${typo === "logRetentionDays" ? typo : "logRetentionInDays"}:`).replace(
+      /kubernetesVersion:/,
+      typo === "logRetentionDays" ? "kubernetesVersion:" : `${typo}:`,
+    );
     const problem = problemsOf(text).find((p) => p.path === `bulwark:cluster.${typo}`);
     expect(problem?.message).toMatch(new RegExp(`^unknown key \\(did you mean ${meant}\\?\\); accepted keys: `));
   });

@@ -28,7 +28,15 @@ describe("the RBAC can-i matrix (offline half of the rbac judge)", () => {
     expect(rulesAllow(star, { verb: "get", group: "", resource: "pods", scope: "other" })).toBe(false);
     const pods = [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }];
     expect(rulesAllow(pods, { verb: "create", group: "", resource: "pods", subresource: "exec", scope: "own" })).toBe(false);
-    expect(rulesAllow([{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }], { verb: "create", group: "", resource: "pods", subresource: "exec", scope: "own" })).toBe(true);
+    expect(
+      rulesAllow([{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }], {
+        verb: "create",
+        group: "",
+        resource: "pods",
+        subresource: "exec",
+        scope: "own",
+      }),
+    ).toBe(true);
   });
 
   it("every claim row has controls that some tier passes, so an all-deny server cannot pass the matrix", () => {
@@ -46,7 +54,13 @@ describe("the RBAC can-i matrix (offline half of the rbac judge)", () => {
     const paymentsView = ids.filter((i) => i.tenant === "payments" && i.tier === "view");
     expect(paymentsView).toEqual([
       { tenant: "payments", tier: "view", via: "idp", user: "oidc:payments-auditors-member", groups: ["oidc:payments-auditors", "system:authenticated"] },
-      { tenant: "payments", tier: "view", via: "access-entry", user: "arn:aws:iam::123456789012:role/payments-view", groups: ["bulwark:payments:view", "system:authenticated"] },
+      {
+        tenant: "payments",
+        tier: "view",
+        via: "access-entry",
+        user: "arn:aws:iam::123456789012:role/payments-view",
+        groups: ["bulwark:payments:view", "system:authenticated"],
+      },
     ]);
     expect(ids.filter((i) => i.via === "access-entry")).toHaveLength(config.tenants.length);
   });
@@ -62,8 +76,6 @@ describe("the RBAC can-i matrix (offline half of the rbac judge)", () => {
     const identity = { tenant: "payments", tier: "view" as const, via: "idp" as const, user: "u", groups: [] };
     const claim = RBAC_CLAIMS.find((c) => c.claim === "view cannot read Secrets")!;
     const cells: Cell[] = [{ identity, claim, expected: false, actual: true }];
-    expect(formatMatrix(cells)).toBe(
-      ["check                   c1  ", "get core/secrets (own)  ok! ", "columns:", "  c1 = payments:view:idp"].join("\n"),
-    );
+    expect(formatMatrix(cells)).toBe(["check                   c1  ", "get core/secrets (own)  ok! ", "columns:", "  c1 = payments:view:idp"].join("\n"));
   });
 });

@@ -63,7 +63,10 @@ describe("Pod Security version and label mapping", () => {
   });
 
   it("renames upstream fixtures to valid object names in the judged namespace", () => {
-    expect(placeIn({ kind: "Pod", metadata: { name: "capabilities_baseline0" } }, "ns")).toEqual({ kind: "Pod", metadata: { name: "capabilities-baseline0", namespace: "ns" } });
+    expect(placeIn({ kind: "Pod", metadata: { name: "capabilities_baseline0" } }, "ns")).toEqual({
+      kind: "Pod",
+      metadata: { name: "capabilities-baseline0", namespace: "ns" },
+    });
   });
 });
 
@@ -85,11 +88,15 @@ describe("admission verdicts of the gatekeeper-admission judge", () => {
   });
 
   it("reads suite expectations: yes, YAML-1.1 true and positive counts expect a violation", () => {
-    expect([expectsViolation("yes"), expectsViolation(true), expectsViolation(2), expectsViolation("no"), expectsViolation(0)]).toEqual([true, true, true, false, false]);
+    expect([expectsViolation("yes"), expectsViolation(true), expectsViolation(2), expectsViolation("no"), expectsViolation(0)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     const cases = suiteSampleCases(join(REPO_ROOT, "constructs", "gatekeeper", "policies", "service-no-nodeport"), "service-no-nodeport");
-    expect(cases.filter((c) => c.expectDenied).map((c) => c.id)).toEqual(
-      expect.arrayContaining(["samples/service-no-nodeport/disallowed-nodeport.yaml#1"]),
-    );
+    expect(cases.filter((c) => c.expectDenied).map((c) => c.id)).toEqual(expect.arrayContaining(["samples/service-no-nodeport/disallowed-nodeport.yaml#1"]));
     expect(cases.some((c) => c.id.includes("constraint"))).toBe(false);
   });
 });
@@ -116,11 +123,20 @@ describe("inputs of the apiserver-dry-run judge", () => {
 
   it("runs the manager with the blueprint's chart values, on loopback, without a listening metrics exporter", () => {
     const flags = managerFlags(gatekeeperValues({ exemptNamespaces: ["kube-system"] }), { webhook: 1, health: 2, otlp: 3 }, "/c");
-    expect(flags).toEqual(expect.arrayContaining([
-      "--host=127.0.0.1", "--port=1", "--health-addr=127.0.0.1:2", "--disable-cert-rotation=true", "--metrics-backend=opentelemetry",
-      "--enable-k8s-native-validation=true", "--default-create-vap-for-templates=true", "--default-create-vap-binding-for-constraints=true",
-      "--default-k8s-native-validation-failure-policy=Fail", "--exempt-namespace=kube-system",
-    ]));
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        "--host=127.0.0.1",
+        "--port=1",
+        "--health-addr=127.0.0.1:2",
+        "--disable-cert-rotation=true",
+        "--metrics-backend=opentelemetry",
+        "--enable-k8s-native-validation=true",
+        "--default-create-vap-for-templates=true",
+        "--default-create-vap-binding-for-constraints=true",
+        "--default-k8s-native-validation-failure-policy=Fail",
+        "--exempt-namespace=kube-system",
+      ]),
+    );
     expect(flags).not.toContain("--operation=mutation-webhook");
   });
 });

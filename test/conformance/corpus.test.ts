@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const digest = (cases: ReturnType<typeof generateCorpus>) =>
-  createHash("sha256").update(cases.map((c) => c.id + c.label + c.documents.map((d) => toYamlDocument(d as never)).join("\n")).join("\n")).digest("hex");
+  createHash("sha256")
+    .update(cases.map((c) => c.id + c.label + c.documents.map((d) => toYamlDocument(d as never)).join("\n")).join("\n"))
+    .digest("hex");
 
 describe("differential corpus", () => {
   const corpus = generateCorpus();

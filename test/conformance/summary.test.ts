@@ -2,7 +2,14 @@ import type { JudgeResult } from "../../conformance/judge";
 import { crashedJudge, formatSummary, reportJson, totals } from "../../conformance/summary";
 import { parseGatorTest, parseGatorVerify } from "../../conformance/gator";
 
-const judge = (name: string, cases: number, passed: number, failed: number): JudgeResult => ({ name, version: "gatekeeper v3.21.1", cases, passed, failed, disagreements: [] });
+const judge = (name: string, cases: number, passed: number, failed: number): JudgeResult => ({
+  name,
+  version: "gatekeeper v3.21.1",
+  cases,
+  passed,
+  failed,
+  disagreements: [],
+});
 
 describe("conformance summary", () => {
   it("sums cases over judges; the last line is `N passed, M failed`", () => {

@@ -81,10 +81,16 @@ describe("bulwark:deploy validation", () => {
   test("AWS-side cluster keys and Pod Identity without a cluster name are rejected, never ignored", () => {
     const text = existingStackText({ target: "existing", kubeconfig: { path: "k.yaml" } }, (config) => {
       (config["bulwark:cluster"] as Record<string, unknown>).logRetentionInDays = 365;
-      (config["bulwark:tenants"] as Record<string, unknown>[])[0].workloadIdentities = [{ name: "api", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] }];
+      (config["bulwark:tenants"] as Record<string, unknown>[])[0].workloadIdentities = [
+        { name: "api", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] },
+      ];
     });
     const found = messages(text);
-    expect(found).toContainEqual(expect.stringMatching(/^bulwark:cluster\.logRetentionInDays = 365: does not apply to a cluster made elsewhere .*accepted there: acceptExtendedSupportCharges, kubernetesVersion, name$/));
+    expect(found).toContainEqual(
+      expect.stringMatching(
+        /^bulwark:cluster\.logRetentionInDays = 365: does not apply to a cluster made elsewhere .*accepted there: acceptExtendedSupportCharges, kubernetesVersion, name$/,
+      ),
+    );
     expect(found).toContainEqual(expect.stringMatching(/^bulwark:tenants\[0\]\.workloadIdentities = .*: needs bulwark:deploy\.eksClusterName/));
   });
 
@@ -93,8 +99,12 @@ describe("bulwark:deploy validation", () => {
     expect(messages(`${dev}\n  bulwark:deploy:\n    kubeconfig: {path: k.yaml}\n    target: elsewhere\n`)).toEqual([
       expect.stringMatching(/^bulwark:deploy\.target = "elsewhere": must be new \(Bulwark makes the EKS cluster\) or existing/),
     ]);
-    expect(messages(existingStackText({ target: "existing", eksClusterName: "-bad" }))).toEqual([expect.stringMatching(/^bulwark:deploy\.eksClusterName = "-bad": must be an EKS cluster name/)]);
-    expect(messages(`${dev}\n  bulwark:deploy:\n    eksClusterName: prod\n`)).toEqual([expect.stringMatching(/^bulwark:deploy\.eksClusterName = "prod": applies to target: existing only/)]);
+    expect(messages(existingStackText({ target: "existing", eksClusterName: "-bad" }))).toEqual([
+      expect.stringMatching(/^bulwark:deploy\.eksClusterName = "-bad": must be an EKS cluster name/),
+    ]);
+    expect(messages(`${dev}\n  bulwark:deploy:\n    eksClusterName: prod\n`)).toEqual([
+      expect.stringMatching(/^bulwark:deploy\.eksClusterName = "prod": applies to target: existing only/),
+    ]);
   });
 
   test("npm run plan exits 2 on a bad target, names file, line and key, and writes nothing", () => {
@@ -108,8 +118,12 @@ describe("bulwark:deploy validation", () => {
 
 describe("air-gapped chart and image sources", () => {
   const digest = (c: string) => `sha256:${c.repeat(64)}`;
-  const images = { registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror", digests: { gatekeeper: digest("a"), gatekeeperCrds: digest("b"), curl: digest("c") } };
-  const messages = (deploy: string) => configProblemsOf(`${readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")}\n  bulwark:deploy:\n${deploy}`).map((p) => `${p.path}: ${p.message}`);
+  const images = {
+    registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror",
+    digests: { gatekeeper: digest("a"), gatekeeperCrds: digest("b"), curl: digest("c") },
+  };
+  const messages = (deploy: string) =>
+    configProblemsOf(`${readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")}\n  bulwark:deploy:\n${deploy}`).map((p) => `${p.path}: ${p.message}`);
 
   test("the default stays the public pinned chart", async () => {
     const plan = await planStack("dev", scratchProject(existingStackText({ target: "existing", kubeconfig: { path: "k.yaml" } }, withoutIdentities)));
@@ -118,14 +132,23 @@ describe("air-gapped chart and image sources", () => {
 
   test("an OCI chart at the pinned version and mirrored images pinned by digest", async () => {
     const oci = "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts/gatekeeper";
-    const deploy = { target: "existing", kubeconfig: { path: "k.yaml" }, charts: { gatekeeper: { oci, version: GATEKEEPER_CHART.version } }, images: { gatekeeper: images } };
+    const deploy = {
+      target: "existing",
+      kubeconfig: { path: "k.yaml" },
+      charts: { gatekeeper: { oci, version: GATEKEEPER_CHART.version } },
+      images: { gatekeeper: images },
+    };
     const plan = await planStack("dev", scratchProject(existingStackText(deploy, withoutIdentities)));
     const release = byType(plan, "kubernetes:helm.sh/v3:Release")[0];
     expect(release.inputs.chart).toBe(oci);
     expect(release.inputs.version).toBe(GATEKEEPER_CHART.version);
     expect(release.inputs.repositoryOpts).toBeUndefined();
     const values = release.inputs.values as Record<string, Record<string, Record<string, unknown>>>;
-    expect(values.image).toEqual({ repository: `${images.registry}/openpolicyagent/gatekeeper@${digest("a")}`, crdRepository: `${images.registry}/openpolicyagent/gatekeeper-crds@${digest("b")}`, release: "" });
+    expect(values.image).toEqual({
+      repository: `${images.registry}/openpolicyagent/gatekeeper@${digest("a")}`,
+      crdRepository: `${images.registry}/openpolicyagent/gatekeeper-crds@${digest("b")}`,
+      release: "",
+    });
     expect(values.postInstall.probeWebhook.image).toEqual({ repository: `${images.registry}/curlimages/curl@sha256`, tag: "c".repeat(64) });
   });
 
@@ -139,13 +162,19 @@ describe("air-gapped chart and image sources", () => {
     const plan = await planStack("dev", dir);
     expect(byType(plan, "kubernetes:helm.sh/v3:Release")[0].inputs).toMatchObject({ chart: chartDir });
     writeFileSync(join(chartDir, "Chart.yaml"), "name: gatekeeper\nversion: 3.0.0\n");
-    await expect(planStack("dev", dir)).rejects.toThrow(/bulwark:deploy\.charts\.gatekeeper\.path = .*must hold the gatekeeper chart .*; its Chart\.yaml says gatekeeper 3\.0\.0/);
+    await expect(planStack("dev", dir)).rejects.toThrow(
+      /bulwark:deploy\.charts\.gatekeeper\.path = .*must hold the gatekeeper chart .*; its Chart\.yaml says gatekeeper 3\.0\.0/,
+    );
     writeFileSync(join(dir, "Pulumi.dev.yaml"), existingStackText(deploy(join(dir, "nowhere")), withoutIdentities));
     await expect(planStack("dev", dir)).rejects.toThrow(ConfigError);
   });
 
   test("an OCI chart at another version is bad input", async () => {
-    const deploy = { target: "existing", kubeconfig: { path: "k.yaml" }, charts: { gatekeeper: { oci: "oci://registry.example/charts/gatekeeper", version: "3.19.0" } } };
+    const deploy = {
+      target: "existing",
+      kubeconfig: { path: "k.yaml" },
+      charts: { gatekeeper: { oci: "oci://registry.example/charts/gatekeeper", version: "3.19.0" } },
+    };
     await expect(planStack("dev", scratchProject(existingStackText(deploy, withoutIdentities)))).rejects.toThrow(
       /bulwark:deploy\.charts\.gatekeeper\.version = "3\.19\.0": must be the pinned Gatekeeper chart version/,
     );
@@ -156,7 +185,7 @@ describe("air-gapped chart and image sources", () => {
       "bulwark:deploy.charts.gatekeeper: must set exactly one of path (a local chart directory) or oci (an OCI registry reference)",
       "bulwark:deploy.charts.gatekeeper.version: applies to oci only: a local chart's version is the one in its Chart.yaml",
     ]);
-    expect(messages("    charts:\n      gatekeeper: {oci: \"https://r.example/gk\"}\n")).toEqual([
+    expect(messages('    charts:\n      gatekeeper: {oci: "https://r.example/gk"}\n')).toEqual([
       expect.stringMatching(/^bulwark:deploy\.charts\.gatekeeper\.oci: must be an OCI chart reference/),
       "bulwark:deploy.charts.gatekeeper.version: is required with oci: the chart version to pull",
     ]);

@@ -56,7 +56,9 @@ describe("GatekeeperRelease", () => {
   test("exempts the configured namespaces, always including its own and kube-system, never by wildcard", () => {
     expect(values().controllerManager.exemptNamespaces).toEqual(["gatekeeper-system", "kube-node-lease", "kube-public", "kube-system", "platform-tools"]);
     expect(gatekeeperValues({ exemptNamespaces: [] }).controllerManager).toMatchObject({ exemptNamespaces: ["gatekeeper-system", "kube-system"] });
-    expect(() => gatekeeperValues({ exemptNamespaces: ["kube-*"] })).toThrow(/exemptNamespaces entry "kube-\*" must be a namespace name; wildcards are not accepted/);
+    expect(() => gatekeeperValues({ exemptNamespaces: ["kube-*"] })).toThrow(
+      /exemptNamespaces entry "kube-\*" must be a namespace name; wildcards are not accepted/,
+    );
   });
 
   test("the generated ValidatingAdmissionPolicies fail closed: the chart default is Fail and no template overrides it", () => {

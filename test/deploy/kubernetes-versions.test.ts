@@ -61,7 +61,9 @@ describe.each(SUPPORTED_KUBERNETES_VERSIONS.map((v) => [v]))("Kubernetes %s", (v
     warn.mockRestore();
     expect(warnings).toEqual([
       ...(extended ? [expect.stringContaining(`Kubernetes ${version} is in Amazon EKS extended support`)] : []),
-      ...(unpinned.length > 0 ? [expect.stringContaining(`Kubernetes ${version}: ${unpinned.map((k) => ADDON_NAMES[k]).join(", ")} unpinned: EKS default at create`)] : []),
+      ...(unpinned.length > 0
+        ? [expect.stringContaining(`Kubernetes ${version}: ${unpinned.map((k) => ADDON_NAMES[k]).join(", ")} unpinned: EKS default at create`)]
+        : []),
     ]);
   });
 

@@ -24,7 +24,11 @@ describe("the dev stack program under the mock engine", () => {
   test("registers the hardened cluster, Gatekeeper, every tenant baseline, every template and constraint", () => {
     expect(one(plan, "bulwark:eks:HardenedCluster").name).toBe("bulwark-dev");
     expect(one(plan, "aws:eks/cluster:Cluster").inputs.name).toBe("bulwark-dev");
-    expect(byType(plan, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "gatekeeper"]);
+    expect(
+      byType(plan, "kubernetes:helm.sh/v3:Release")
+        .map((r) => r.inputs.chart)
+        .sort(),
+    ).toEqual(["aws-load-balancer-controller", "gatekeeper"]);
     expect(one(plan, "bulwark:addons:LoadBalancerController").name).toBe("bulwark-dev-load-balancer-controller");
     expect((one(plan, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.metadata as { name: string }).name).toBe("gp3-encrypted");
     const namespaces = byType(plan, "kubernetes:core/v1:Namespace").map((r) => (r.inputs.metadata as { name: string }).name);
@@ -35,7 +39,9 @@ describe("the dev stack program under the mock engine", () => {
     expect(kinds(plan, "constraints.gatekeeper.sh/")).toHaveLength(objects.filter((o) => o.apiVersion.startsWith("constraints.gatekeeper.sh/")).length);
     // Every synthesized object is deployed: one Kubernetes resource per object. (The StorageClass is lib's: it
     // carries the KMS key's ARN, a deploy-time output.)
-    const deployed = plan.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm") && !r.type.startsWith("kubernetes:storage.k8s.io"));
+    const deployed = plan.resources.filter(
+      (r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm") && !r.type.startsWith("kubernetes:storage.k8s.io"),
+    );
     expect(deployed).toHaveLength(objects.length);
   });
 
@@ -60,7 +66,10 @@ describe("the dev stack program under the mock engine", () => {
       for (const template of templates) expect(constraint.dependsOn).toContain(template.urn);
     }
     const controller = byType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "aws-load-balancer-controller");
-    expect(ingressClasses.map((r) => r.type).sort()).toEqual(["kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "kubernetes:networking.k8s.io/v1:IngressClass"]);
+    expect(ingressClasses.map((r) => r.type).sort()).toEqual([
+      "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams",
+      "kubernetes:networking.k8s.io/v1:IngressClass",
+    ]);
     for (const r of ingressClasses) expect(r.dependsOn).toContain(controller?.urn);
   });
 

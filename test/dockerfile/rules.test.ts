@@ -31,7 +31,11 @@ function cases(rule: string, kind: "allowed" | "disallowed"): [string, string][]
 const RULE_IDS = Object.values(DOCKERFILE_RULES).map((r) => r.id);
 
 test("the corpus has a folder for every rule and nothing else", () => {
-  expect(readdirSync(CORPUS).filter((f) => f !== "README.md").sort()).toEqual([...RULE_IDS].sort());
+  expect(
+    readdirSync(CORPUS)
+      .filter((f) => f !== "README.md")
+      .sort(),
+  ).toEqual([...RULE_IDS].sort());
   expect(Object.keys(REPORTED_ON).sort()).toEqual([...RULE_IDS].sort());
 });
 

@@ -95,7 +95,9 @@ describe("the example-alb stack: a tenant service behind an internal ALB", () =>
         },
       ]);
       const markdown = toMarkdown(data);
-      expect(markdown).toContain("| internal (IngressClass alb) | orders.internal.example.com | orders/orders-api | orders-api:8080 | 8080/TCP on app.kubernetes.io/name=orders-api | NetworkPolicy/allow-ingress-orders-api-alb |");
+      expect(markdown).toContain(
+        "| internal (IngressClass alb) | orders.internal.example.com | orders/orders-api | orders-api:8080 | 8080/TCP on app.kubernetes.io/name=orders-api | NetworkPolicy/allow-ingress-orders-api-alb |",
+      );
       expect(markdown).toContain('alb_alb["internal ALB (IngressClass alb)"]');
       expect(data.results.filter((r) => r.status === "missing").map((r) => `${r.control.id}: ${r.detail ?? ""}`)).toEqual([]);
     });

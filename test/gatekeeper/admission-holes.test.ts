@@ -31,14 +31,18 @@ describe("LoadBalancer Services are judged by the controller that handles them",
   });
 
   it("the same annotation with loadBalancerClass service.k8s.aws/nlb is admitted", () => {
-    expect(checker.checkObject(service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }, { loadBalancerClass: "service.k8s.aws/nlb" }))).toEqual([]);
+    expect(
+      checker.checkObject(service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }, { loadBalancerClass: "service.k8s.aws/nlb" })),
+    ).toEqual([]);
   });
 });
 
 describe("service account tokens: the credential, not the boolean", () => {
   it("a tenant ServiceAccount that leaves automount on is denied", () => {
     expect(policiesOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "api", namespace: "payments" } })).toEqual(["service-account-token"]);
-    expect(policiesOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "api", namespace: "payments" }, automountServiceAccountToken: false })).toEqual([]);
+    expect(
+      policiesOf({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "api", namespace: "payments" }, automountServiceAccountToken: false }),
+    ).toEqual([]);
   });
 });
 
@@ -57,7 +61,10 @@ describe("RBAC exemptions follow the requester, never the object", () => {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
     metadata: { name: "system:controller:helper", labels: { "kubernetes.io/bootstrapping": "rbac-defaults" } },
-    rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }],
+    rules: [
+      { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
+      { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+    ],
   };
 
   it("a tenant posing as a Kubernetes default role is denied by every RBAC role policy", () => {
@@ -101,7 +108,10 @@ describe("PodTemplate objects and hostPath PersistentVolumes (threat-model decis
       apiVersion: "v1",
       kind: "PodTemplate",
       metadata: { name: "node-reader", namespace: "payments" },
-      template: { metadata: { labels: { "app.kubernetes.io/name": "api" } }, spec: { hostNetwork: true, containers: [{ name: "app", image: "nginx:latest" }] } },
+      template: {
+        metadata: { labels: { "app.kubernetes.io/name": "api" } },
+        spec: { hostNetwork: true, containers: [{ name: "app", image: "nginx:latest" }] },
+      },
     };
     const messages = checker.checkObject(podTemplate).map((v) => v.message);
     expect(messages.length).toBeGreaterThan(3);
@@ -110,7 +120,12 @@ describe("PodTemplate objects and hostPath PersistentVolumes (threat-model decis
   });
 
   it("a hostPath PersistentVolume is denied, a CSI one admitted", () => {
-    const pv = (source: Json): Json => ({ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "data" }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...source } });
+    const pv = (source: Json): Json => ({
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name: "data" },
+      spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...source },
+    });
     expect(policiesOf(pv({ hostPath: { path: "/var/lib/kubelet" } }))).toEqual(["persistent-volume-no-host-path"]);
     expect(policiesOf(pv({ csi: { driver: "ebs.csi.aws.com", volumeHandle: "vol-1" } }))).toEqual([]);
   });

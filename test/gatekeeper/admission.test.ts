@@ -13,7 +13,11 @@ beforeAll(() => {
   checker = createChecker({ config: devConfig(), bundle: "all" });
 });
 
-const policiesOf = (object: Record<string, unknown>) => checker.checkObject(object).map((v) => v.policy.split("/")[1]).sort();
+const policiesOf = (object: Record<string, unknown>) =>
+  checker
+    .checkObject(object)
+    .map((v) => v.policy.split("/")[1])
+    .sort();
 const limitsOnly = () => ({ ...goodContainer(), resources: { limits: { cpu: "500m", memory: "256Mi" } } });
 
 describe("limits copied into absent requests (SetDefaults_Pod)", () => {
@@ -56,7 +60,12 @@ describe("host ports under hostNetwork (defaultHostNetworkPorts)", () => {
 
 describe("null means absent", () => {
   const withNulls = () => {
-    const container = { ...goodContainer(), ports: null, env: null, securityContext: { ...(goodContainer().securityContext as object), privileged: null, procMount: null } };
+    const container = {
+      ...goodContainer(),
+      ports: null,
+      env: null,
+      securityContext: { ...(goodContainer().securityContext as object), privileged: null, procMount: null },
+    };
     return {
       ...podWith({ ...goodPodSpec(), hostNetwork: null, hostPID: null, volumes: null, initContainers: null, containers: [container] }),
       status: null,

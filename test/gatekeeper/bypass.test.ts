@@ -105,7 +105,11 @@ describe("per-tenant Pod Security level", () => {
   const baselineWeb: BulwarkConfig = { ...config, tenants: config.tenants.map((t) => (t.name === "web" ? { ...t, podSecurity: "baseline" as const } : t)) };
   const webBaseline = createChecker({ config: baselineWeb });
   // Passes baseline, fails restricted (no drop ALL, no seccomp, may run as root).
-  const baselineOnly = { ...goodPodSpec(), securityContext: {}, containers: [{ name: "app", image: `${ECR}web/site:2.0`, resources: goodContainer().resources }] };
+  const baselineOnly = {
+    ...goodPodSpec(),
+    securityContext: {},
+    containers: [{ name: "app", image: `${ECR}web/site:2.0`, resources: goodContainer().resources }],
+  };
 
   it("restricted checks skip a tenant configured baseline", () => {
     expect(webBaseline.checkObject(podWith(baselineOnly, "web"))).toEqual([]);
@@ -141,7 +145,9 @@ describe("the blueprint's own objects", () => {
     const app = buildBulwarkApp(config);
     const objects = app.charts.flatMap((chart) => chart.toJson() as Record<string, unknown>[]);
     const report = checker.checkObjects(objects.map((object, i) => ({ file: "synth", document: i + 1, line: 1, object })));
-    const failing = report.results.filter((r) => r.violations.length > 0).map((r) => ({ object: `${r.kind}/${r.namespace}/${r.name}`, violations: r.violations }));
+    const failing = report.results
+      .filter((r) => r.violations.length > 0)
+      .map((r) => ({ object: `${r.kind}/${r.namespace}/${r.name}`, violations: r.violations }));
     expect(failing).toEqual([]);
     expect(report.summary.objects).toBeGreaterThan(10);
   });

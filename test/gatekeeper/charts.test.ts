@@ -3,7 +3,14 @@ import Ajv from "ajv";
 import { App, Chart } from "cdk8s";
 import type { BulwarkConfig } from "../../config/model";
 import { synthesizeGatekeeperObjects } from "../../constructs/gatekeeper/check";
-import { addGatekeeperCharts, CONSTRAINTS_CHART, DEFAULT_EXEMPT_NAMESPACES, GatekeeperConstraint, loadPolicies, TEMPLATES_CHART } from "../../constructs/gatekeeper";
+import {
+  addGatekeeperCharts,
+  CONSTRAINTS_CHART,
+  DEFAULT_EXEMPT_NAMESPACES,
+  GatekeeperConstraint,
+  loadPolicies,
+  TEMPLATES_CHART,
+} from "../../constructs/gatekeeper";
 import { devConfig } from "../support/repo";
 import { CONSTRAINT_TEMPLATE_SCHEMA, constraintSchema, EXPANSION_TEMPLATE_SCHEMA, structuralProblems } from "./gatekeeper-schemas";
 
@@ -33,7 +40,8 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(templates.length).toBeGreaterThanOrEqual(20);
     expect(templates.length).toBe(loadPolicies().length);
     const kinds = new Set(constraints.map((c) => c.kind));
-    for (const t of templates) expect([t.metadata.name, kinds.has((t.spec.crd as { spec: { names: { kind: string } } }).spec.names.kind)]).toEqual([t.metadata.name, true]);
+    for (const t of templates)
+      expect([t.metadata.name, kinds.has((t.spec.crd as { spec: { names: { kind: string } } }).spec.names.kind)]).toEqual([t.metadata.name, true]);
     expect(objects.filter((o) => o.kind === "ExpansionTemplate").map((o) => o.metadata.name)).toEqual([
       "expand-apps-workloads",
       "expand-jobs-and-replication-controllers",
@@ -50,23 +58,29 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
     expect(template.metadata.name).toBe((template.spec.crd as { spec: { names: { kind: string } } }).spec.names.kind.toLowerCase());
   });
 
-  it.each(loadPolicies().map((p) => [p.name, p] as const))("policy %s: the typed binding (cdk8s import of the CRD) carries every field of template.yaml", (_name, policy) => {
-    const synthesized = templates.find((t) => t.metadata.name === policy.kind.toLowerCase());
-    expect(synthesized?.spec).toEqual((policy.template as { spec: unknown }).spec);
-  });
+  it.each(loadPolicies().map((p) => [p.name, p] as const))(
+    "policy %s: the typed binding (cdk8s import of the CRD) carries every field of template.yaml",
+    (_name, policy) => {
+      const synthesized = templates.find((t) => t.metadata.name === policy.kind.toLowerCase());
+      expect(synthesized?.spec).toEqual((policy.template as { spec: unknown }).spec);
+    },
+  );
 
-  it.each(templates.map((t) => [t.metadata.name, t] as const))("template %s declares no empty `properties: {}` (the API server drops it: a perpetual diff for pulumi up)", (_name, template) => {
-    const empties: string[] = [];
-    const walk = (node: unknown, path: string) => {
-      if (node === null || typeof node !== "object") return;
-      for (const [key, value] of Object.entries(node)) {
-        if (key === "properties" && value !== null && typeof value === "object" && Object.keys(value).length === 0) empties.push(`${path}.properties`);
-        walk(value, `${path}.${key}`);
-      }
-    };
-    walk(template.spec.crd, "spec.crd");
-    expect(empties).toEqual([]);
-  });
+  it.each(templates.map((t) => [t.metadata.name, t] as const))(
+    "template %s declares no empty `properties: {}` (the API server drops it: a perpetual diff for pulumi up)",
+    (_name, template) => {
+      const empties: string[] = [];
+      const walk = (node: unknown, path: string) => {
+        if (node === null || typeof node !== "object") return;
+        for (const [key, value] of Object.entries(node)) {
+          if (key === "properties" && value !== null && typeof value === "object" && Object.keys(value).length === 0) empties.push(`${path}.properties`);
+          walk(value, `${path}.${key}`);
+        }
+      };
+      walk(template.spec.crd, "spec.crd");
+      expect(empties).toEqual([]);
+    },
+  );
 
   it.each(templates.map((t) => [t.metadata.name, t] as const))("template %s has a structural parameters schema", (_name, template) => {
     const schema = (template.spec.crd as { spec: { validation: { openAPIV3Schema: Record<string, unknown> } } }).spec.validation.openAPIV3Schema;
@@ -88,7 +102,9 @@ describe("synthesized Gatekeeper objects are schema-valid", () => {
   it("the schema catches a misspelt parameter (the API server would prune it silently)", () => {
     const c = constraintOf("allowed-registries");
     const template = templates.find((t) => t.metadata.name === "bulwarkallowedregistries")!;
-    const validate = ajv.compile(constraintSchema(c.kind, (template.spec.crd as { spec: { validation: { openAPIV3Schema: Record<string, unknown> } } }).spec.validation.openAPIV3Schema));
+    const validate = ajv.compile(
+      constraintSchema(c.kind, (template.spec.crd as { spec: { validation: { openAPIV3Schema: Record<string, unknown> } } }).spec.validation.openAPIV3Schema),
+    );
     expect(validate({ ...c, spec: { ...c.spec, parameters: { registry: ["x/"] } } })).toBe(false);
     expect(validate({ ...c, spec: { ...c.spec, match: { excludeNamespaces: ["kube-system"] } } })).toBe(false);
   });
@@ -100,11 +116,15 @@ describe("constraints from the stack config", () => {
     expect(constraintOf("required-labels").spec.parameters).toEqual({ labels: ["app.kubernetes.io/name"] });
     expect(constraintOf("image-tags").spec.parameters).toEqual({ requireDigest: false });
     expect(constraintOf("rbac-no-wildcards").spec.parameters).toEqual({ exemptRequesters: [], exemptRequesterGroups: ["system:masters"] });
-    const roles = synthesizeGatekeeperObjects({ config: withPolicy({ rbacExemptRequesters: ["deployer", "argo"], publicSubjectBindings: ["RoleBinding/web/status"] }) }) as Obj[];
+    const roles = synthesizeGatekeeperObjects({
+      config: withPolicy({ rbacExemptRequesters: ["deployer", "argo"], publicSubjectBindings: ["RoleBinding/web/status"] }),
+    }) as Obj[];
     for (const id of ["rbac-no-escalation-verbs", "rbac-no-wildcards", "rbac-no-sensitive-grants", "rbac-reserved-identities", "rbac-no-public-subjects"]) {
       expect([id, (constraintOf(id, roles).spec.parameters as { exemptRequesters: string[] }).exemptRequesters]).toEqual([id, ["argo", "deployer"]]);
     }
-    expect((constraintOf("rbac-no-public-subjects", roles).spec.parameters as { allowedBindings: string[] }).allowedBindings).toEqual(["RoleBinding/web/status"]);
+    expect((constraintOf("rbac-no-public-subjects", roles).spec.parameters as { allowedBindings: string[] }).allowedBindings).toEqual([
+      "RoleBinding/web/status",
+    ]);
     const digest = synthesizeGatekeeperObjects({ config: withPolicy({ requireImageDigest: true }) }) as Obj[];
     expect(constraintOf("image-tags", digest).spec.parameters).toEqual({ requireDigest: true });
   });

@@ -51,7 +51,15 @@ writeFileSync(broken, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n    bad:
 describe("check --format json", () => {
   const { code, stdout } = run(["--format", "json", "--namespace", "web", mixed]);
   const report = JSON.parse(stdout) as {
-    results: { file: string; document: number; apiVersion: string; kind: string; namespace: string | null; name: string; violations: { policy: string; enforcementAction: string; message: string }[] }[];
+    results: {
+      file: string;
+      document: number;
+      apiVersion: string;
+      kind: string;
+      namespace: string | null;
+      name: string;
+      violations: { policy: string; enforcementAction: string; message: string }[];
+    }[];
     summary: { objects: number; deny: number; warn: number; dryrun: number };
   };
 
@@ -144,9 +152,14 @@ describe("check reads files as the API server decodes them", () => {
 
   it("checks each item of a typed list (PodList) at the item's line, with YAML 1.1 booleans", () => {
     const file = join(dir, "podlist.yaml");
-    writeFileSync(file, `apiVersion: v1\nkind: PodList\nitems:\n${stringify([podWith({ ...goodPodSpec(), hostPID: true }, "payments", "listed")]).replace("hostPID: true", "hostPID: on")}`);
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: PodList\nitems:\n${stringify([podWith({ ...goodPodSpec(), hostPID: true }, "payments", "listed")]).replace("hostPID: true", "hostPID: on")}`,
+    );
     const result = run(["--format", "sarif", file]);
-    const [runResult] = JSON.parse(result.stdout).runs as { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+    const [runResult] = JSON.parse(result.stdout).runs as {
+      results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+    }[];
     expect(result.code).toBe(1);
     expect(runResult.results.map((r) => [r.ruleId, r.locations[0].physicalLocation.region.startLine])).toEqual([[expect.stringMatching(/HostNamespaces/), 4]]);
   });
@@ -154,7 +167,12 @@ describe("check reads files as the API server decodes them", () => {
 
 describe("check --format sarif", () => {
   const { code, stdout } = run(["--format", "sarif", mixed]);
-  const sarif = JSON.parse(stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const sarif = JSON.parse(stdout) as {
+    runs: {
+      tool: { driver: { rules: { id: string }[] } };
+      results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+    }[];
+  };
 
   it("is valid SARIF 2.1.0", () => {
     expect(sarifSchemaErrors(sarif)).toEqual([]);

@@ -49,7 +49,14 @@ describe("Dockerfiles", () => {
     const { code, stdout } = check([repo]);
     expect(code).toBe(1);
     const lines = stdout.split("\n").filter((l) => l.startsWith("DENY"));
-    expect(lines.map((l) => /^DENY +(\S+) Dockerfile {2}(\w+):/.exec(l.replace(`${repo}/`, ""))?.slice(1).join(" "))).toEqual([
+    expect(
+      lines.map((l) =>
+        /^DENY +(\S+) Dockerfile {2}(\w+):/
+          .exec(l.replace(`${repo}/`, ""))
+          ?.slice(1)
+          .join(" "),
+      ),
+    ).toEqual([
       "Dockerfile:1 DockerfileAllowedRegistry",
       "Dockerfile:1 DockerfileLatestTag",
       "Dockerfile:1 DockerfileRootUser",
@@ -78,10 +85,18 @@ describe("Dockerfiles", () => {
 
   test("in SARIF: a rule per Dockerfile rule (with hadolint's id), results at the instruction's line", () => {
     const sarif = JSON.parse(check(["--format", "sarif", join(repo, "Dockerfile")]).stdout) as {
-      runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } }; results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } };
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
     };
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(["DockerfileAllowedRegistry", "DockerfileIntegrityBypass", "DockerfileLatestTag", "DockerfileRootUser"]);
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual([
+      "DockerfileAllowedRegistry",
+      "DockerfileIntegrityBypass",
+      "DockerfileLatestTag",
+      "DockerfileRootUser",
+    ]);
     expect(run.tool.driver.rules.find((r) => r.id === "DockerfileLatestTag")?.shortDescription.text).toContain("hadolint DL3007");
     expect(run.results.map((r) => `${r.ruleId}:${r.locations[0].physicalLocation.region.startLine}`)).toContain("DockerfileIntegrityBypass:2");
   });
@@ -97,7 +112,8 @@ describe("Dockerfiles", () => {
     const two = check(["--format", "json", "--workers", "2", repo]);
     expect(two).toEqual(one);
     expect(JSON.parse(one.stdout).summary.objects).toBeGreaterThan(0);
-    for (const bad of ["two", "-1", "1.5", "65", ""]) expect(() => check([`--workers=${bad}`, repo])).toThrow(new RegExp(`--workers ${bad}: must be a whole number from 0`));
+    for (const bad of ["two", "-1", "1.5", "65", ""])
+      expect(() => check([`--workers=${bad}`, repo])).toThrow(new RegExp(`--workers ${bad}: must be a whole number from 0`));
   });
 
   test("--allowed-base-image allows a repository besides the registries, by docker's normalisation", () => {
@@ -193,7 +209,9 @@ describe("--stack-file", () => {
     const viaFile = capture(() => runCheck(["--format", "json", "--stack-file", join(REPO_ROOT, "Pulumi.dev.yaml"), repo], tmpdir()));
     expect(viaFile.code).toBe(1);
     expect(JSON.parse(viaFile.stdout)).toEqual(JSON.parse(check(["--format", "json", "--stack", "dev", repo]).stdout));
-    expect(() => runCheck(["--stack-file", join(dir, "Pulumi.nope.yaml"), repo], REPO_ROOT)).toThrow(/--stack-file = .*Pulumi\.nope\.yaml.*cannot read \(ENOENT\)/);
+    expect(() => runCheck(["--stack-file", join(dir, "Pulumi.nope.yaml"), repo], REPO_ROOT)).toThrow(
+      /--stack-file = .*Pulumi\.nope\.yaml.*cannot read \(ENOENT\)/,
+    );
     expect(() => check(["--stack", "dev", "--policies", "x", repo])).toThrow(/give one of --stack, --stack-file, --policies/);
   });
 });

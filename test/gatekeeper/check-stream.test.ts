@@ -31,7 +31,8 @@ const write = (name: string, text: string) => {
   writeFileSync(file, text);
   return file;
 };
-const latestPod = (namespace: string, name: string) => podWith({ ...goodPodSpec(), containers: [{ ...(goodPodSpec().containers as Json[])[0], image: "nginx:latest" }] }, namespace, name);
+const latestPod = (namespace: string, name: string) =>
+  podWith({ ...goodPodSpec(), containers: [{ ...(goodPodSpec().containers as Json[])[0], image: "nginx:latest" }] }, namespace, name);
 
 // More documents than two batches, the labelled Namespace after the Pods in it, one spelled with an escape.
 const many = write(

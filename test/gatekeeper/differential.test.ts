@@ -32,7 +32,9 @@ function suites(): { gatekeeper: K8sObject[]; objects: { label: string; object: 
   for (const folder of readdirSync(POLICIES_DIR).sort()) {
     const dir = join(POLICIES_DIR, folder);
     if (!existsSync(join(dir, "suite.yaml"))) continue; // expansions.yaml, the suites' shared expansion file
-    const suite = parse(readFileSync(join(dir, "suite.yaml"), "utf8")) as { tests: { template: string; constraint: string; invalid?: boolean; cases?: { object: string }[] }[] };
+    const suite = parse(readFileSync(join(dir, "suite.yaml"), "utf8")) as {
+      tests: { template: string; constraint: string; invalid?: boolean; cases?: { object: string }[] }[];
+    };
     for (const test of suite.tests) {
       // An `invalid: true` test's constraint is meant to be refused when the policy set is built.
       if (test.invalid || !test.cases) continue;
@@ -86,11 +88,23 @@ describe("null means absent, for both engines", () => {
     metadata: { name: "k8snulltest" },
     spec: {
       crd: { spec: { names: { kind: "K8sNullTest" } } },
-      targets: [{ target: "admission.k8s.gatekeeper.sh", code: [{ engine: "K8sNativeValidation", source: { validations: [
-        { expression: "!has(object.spec.securityContext)", message: "has securityContext" },
-        { expression: "object.spec.containers.all(c, !has(c.image))", message: "has image" },
-        { expression: "size(object.spec.volumes) == 1", message: "volumes" },
-      ] } }] }],
+      targets: [
+        {
+          target: "admission.k8s.gatekeeper.sh",
+          code: [
+            {
+              engine: "K8sNativeValidation",
+              source: {
+                validations: [
+                  { expression: "!has(object.spec.securityContext)", message: "has securityContext" },
+                  { expression: "object.spec.containers.all(c, !has(c.image))", message: "has image" },
+                  { expression: "size(object.spec.volumes) == 1", message: "volumes" },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     },
   });
   const constraint = toCelValue({ metadata: { name: "c" }, spec: {} });

@@ -15,7 +15,12 @@ function template(source: Record<string, unknown>, name = "k8stest") {
 }
 
 function evaluate(source: Record<string, unknown>, object: unknown, parameters?: unknown): string[] {
-  const constraint = { apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sTest", metadata: { name: "c" }, spec: parameters === undefined ? {} : { parameters } };
+  const constraint = {
+    apiVersion: "constraints.gatekeeper.sh/v1beta1",
+    kind: "K8sTest",
+    metadata: { name: "c" },
+    spec: parameters === undefined ? {} : { parameters },
+  };
   return compileTemplate(template(source)).evaluate({ object: toCelValue(object), constraint: toCelValue(constraint) });
 }
 
@@ -38,7 +43,8 @@ describe("CEL engine: Gatekeeper conventions", () => {
     const source = {
       validations: [
         {
-          expression: 'request.operation == "CREATE" && request.kind.group == "apps" && request.kind.version == "v1" && request.kind.kind == "Deployment" && request.namespace == "ns" && request.name == "d" && oldObject == null',
+          expression:
+            'request.operation == "CREATE" && request.kind.group == "apps" && request.kind.version == "v1" && request.kind.kind == "Deployment" && request.namespace == "ns" && request.name == "d" && oldObject == null',
         },
       ],
     };
@@ -118,16 +124,25 @@ describe("CEL engine: compile errors name the template and the expression", () =
   });
 
   it("rejects a variable used before it is declared", () => {
-    const source = { variables: [{ name: "a", expression: "variables.b" }, { name: "b", expression: "1" }], validations: [{ expression: "true" }] };
+    const source = {
+      variables: [
+        { name: "a", expression: "variables.b" },
+        { name: "b", expression: "1" },
+      ],
+      validations: [{ expression: "true" }],
+    };
     expect(() => compileTemplate(template(source))).toThrow(/variables\[0\]\.expression[\s\S]*variables\.b, which is not declared before it/);
   });
 
   // Found by the gatekeeper-admission judge: the API server refused the VAP Gatekeeper generated for a
   // template with a variable named `namespace`, a CEL reserved word.
-  it.each(["namespace", "in", "package", "var", "1x", "a-b"])("rejects the variable name %s, which the API server refuses in a ValidatingAdmissionPolicy", (bad) => {
-    const source = { variables: [{ name: bad, expression: "1" }], validations: [{ expression: "true" }] };
-    expect(() => compileTemplate(template(source))).toThrow(/is not a CEL identifier the API server accepts/);
-  });
+  it.each(["namespace", "in", "package", "var", "1x", "a-b"])(
+    "rejects the variable name %s, which the API server refuses in a ValidatingAdmissionPolicy",
+    (bad) => {
+      const source = { variables: [{ name: bad, expression: "1" }], validations: [{ expression: "true" }] };
+      expect(() => compileTemplate(template(source))).toThrow(/is not a CEL identifier the API server accepts/);
+    },
+  );
 
   it("rejects optional syntax, which the offline engine cannot run", () => {
     expect(() => compileTemplate(template({ validations: [{ expression: "object.?spec.hasValue()" }] }))).toThrow(TemplateCompileError);
@@ -173,8 +188,24 @@ describe("CEL engine: variables computed alike are shared across templates on on
   const names = { name: "names", expression: "variables.spec.containers.map(c, c.name)" };
 
   it("reuses a variable another template computed the same way from the same object", () => {
-    const first = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "first" }] }, "k8sfirst"));
-    const second = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "second" }] }, "k8ssecond"));
+    const first = compileTemplate(
+      template(
+        {
+          variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names],
+          validations: [{ expression: 'variables.names == ["a"]', message: "first" }],
+        },
+        "k8sfirst",
+      ),
+    );
+    const second = compileTemplate(
+      template(
+        {
+          variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names],
+          validations: [{ expression: 'variables.names == ["a"]', message: "second" }],
+        },
+        "k8ssecond",
+      ),
+    );
     const object = toCelValue(pod);
     const memo: ObjectMemo = new Map();
     expect(first.evaluate({ object, constraint: constraintOf({}), memo })).toEqual([]);
@@ -190,8 +221,24 @@ describe("CEL engine: variables computed alike are shared across templates on on
   });
 
   it("does not share a variable whose expression reads the same way but from a differently defined variable", () => {
-    const podSpec = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names], validations: [{ expression: 'variables.names == ["a"]', message: "pod spec" }] }, "k8spodspec"));
-    const templateSpec = compileTemplate(template({ variables: [{ name: "spec", expression: "variables.anyObject.spec.template.spec" }, names], validations: [{ expression: 'variables.names == ["t"]', message: "template spec" }] }, "k8stemplatespec"));
+    const podSpec = compileTemplate(
+      template(
+        {
+          variables: [{ name: "spec", expression: "variables.anyObject.spec" }, names],
+          validations: [{ expression: 'variables.names == ["a"]', message: "pod spec" }],
+        },
+        "k8spodspec",
+      ),
+    );
+    const templateSpec = compileTemplate(
+      template(
+        {
+          variables: [{ name: "spec", expression: "variables.anyObject.spec.template.spec" }, names],
+          validations: [{ expression: 'variables.names == ["t"]', message: "template spec" }],
+        },
+        "k8stemplatespec",
+      ),
+    );
     const object = toCelValue({ ...pod, spec: { ...pod.spec, template: { spec: { containers: [{ name: "t" }] } } } });
     const memo: ObjectMemo = new Map();
     expect(podSpec.evaluate({ object, constraint: constraintOf({}), memo })).toEqual([]);
@@ -199,10 +246,18 @@ describe("CEL engine: variables computed alike are shared across templates on on
   });
 
   it("never shares a variable that reads params, across constraints of one template", () => {
-    const limit = compileTemplate(template({
-      variables: [{ name: "max", expression: "variables.params.max" }, { name: "over", expression: "size(object.spec.containers) > variables.max" }],
-      validations: [{ expression: "!variables.over", message: "too many containers" }],
-    }, "k8slimit"));
+    const limit = compileTemplate(
+      template(
+        {
+          variables: [
+            { name: "max", expression: "variables.params.max" },
+            { name: "over", expression: "size(object.spec.containers) > variables.max" },
+          ],
+          validations: [{ expression: "!variables.over", message: "too many containers" }],
+        },
+        "k8slimit",
+      ),
+    );
     const object = toCelValue(pod);
     const memo: ObjectMemo = new Map();
     expect(limit.evaluate({ object, constraint: constraintOf({ max: 0 }), memo })).toEqual(["too many containers"]);

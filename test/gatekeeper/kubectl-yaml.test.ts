@@ -11,7 +11,9 @@ import { readManifestFile, readYamlExact } from "../../constructs/gatekeeper/che
 import { REPO_ROOT } from "../support/repo";
 
 const FIXTURES = join(REPO_ROOT, "test", "fixtures", "yaml-1.1");
-const FILES = readdirSync(FIXTURES).filter((f) => f.endsWith(".yaml")).sort();
+const FILES = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 /** The same command the refresh script runs (kubectl create needs an API server; see the script). */
 const KUBECTL_ARGS = (file: string) => ["annotate", "--local", "-o", "json", "-f", file, "bulwark-golden-"];
 

@@ -103,8 +103,18 @@ describe("expansion", () => {
 
   it("an ExpansionTemplate's enforcementAction overrides the constraint's for implied violations", () => {
     const template = celTemplate("K8sDenyAll", { expression: "false", message: "no" });
-    const constraint = { apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sDenyAll", metadata: { name: "all" }, spec: { match: { kinds: [{ apiGroups: [""], kinds: ["Pod"] }] } } };
-    const expansion = { apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: "exp" }, spec: { ...POD_EXPANSIONS[0].spec, enforcementAction: "dryrun" } };
+    const constraint = {
+      apiVersion: "constraints.gatekeeper.sh/v1beta1",
+      kind: "K8sDenyAll",
+      metadata: { name: "all" },
+      spec: { match: { kinds: [{ apiGroups: [""], kinds: ["Pod"] }] } },
+    };
+    const expansion = {
+      apiVersion: "expansion.gatekeeper.sh/v1beta1",
+      kind: "ExpansionTemplate",
+      metadata: { name: "exp" },
+      spec: { ...POD_EXPANSIONS[0].spec, enforcementAction: "dryrun" },
+    };
     const set = PolicySet.fromObjects([template, constraint, expansion]);
     expect(set.evaluate(deployment)).toEqual([{ policy: "K8sDenyAll/all", enforcementAction: "dryrun", message: "[Implied by exp] no" }]);
     expect(set.evaluate({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "x" } })).toEqual([

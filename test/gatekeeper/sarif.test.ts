@@ -23,7 +23,11 @@ interface Sarif {
   runs: {
     tool: { driver: { rules: Rule[] } };
     invocations: { exitCode: number; executionSuccessful: boolean }[];
-    results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] }[];
+    results: {
+      ruleId: string;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[];
+    }[];
   }[];
 }
 
@@ -49,7 +53,10 @@ writeFileSync(
     spec: { template: { spec: { containers: [{ image: "nginx:latest" }] } } },
   })}`,
 );
-const CORPUS_FILE = relative(process.cwd(), join(REPO_ROOT, "test", "fixtures", "dockerfiles", "DockerfileSecretInLayer", "disallowed", "removed-later.Dockerfile"));
+const CORPUS_FILE = relative(
+  process.cwd(),
+  join(REPO_ROOT, "test", "fixtures", "dockerfiles", "DockerfileSecretInLayer", "disallowed", "removed-later.Dockerfile"),
+);
 const LATEST_FILE = join(REPO_ROOT, "test", "fixtures", "dockerfiles", "DockerfileLatestTag", "disallowed", "latest.Dockerfile");
 const { code, sarif } = sarifOf([manifests, "--dockerfile", CORPUS_FILE, LATEST_FILE]);
 const run = sarif.runs[0];
@@ -57,7 +64,9 @@ const run = sarif.runs[0];
 test("validates against the official SARIF 2.1.0 schema, Dockerfile findings and unchecked objects included", () => {
   expect(sarifSchemaErrors(sarif)).toEqual([]);
   const ids = new Set(run.results.map((r) => r.ruleId));
-  expect([...ids]).toEqual(expect.arrayContaining(["BulwarkImageTags", "K8sPSSHostNamespaces", "BulwarkNotChecked", "DockerfileSecretInLayer", "DockerfileLatestTag"]));
+  expect([...ids]).toEqual(
+    expect.arrayContaining(["BulwarkImageTags", "K8sPSSHostNamespaces", "BulwarkNotChecked", "DockerfileSecretInLayer", "DockerfileLatestTag"]),
+  );
 });
 
 test("every rule has a full description, markdown help naming its docs section, a security-severity and tags", () => {
@@ -88,7 +97,15 @@ test("invocations carry the exit code", () => {
   expect(code).toBe(1);
   expect(run.invocations).toEqual([{ executionSuccessful: true, exitCode: 1 }]);
   const unchecked = join(dir, "only-unchecked.yaml");
-  writeFileSync(unchecked, stringify({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "r", namespace: "payments" }, spec: { template: { spec: { containers: [{ image: "x:1" }] } } } }));
+  writeFileSync(
+    unchecked,
+    stringify({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "r", namespace: "payments" },
+      spec: { template: { spec: { containers: [{ image: "x:1" }] } } },
+    }),
+  );
   expect(sarifOf([unchecked]).sarif.runs[0].invocations[0].exitCode).toBe(0);
   const failing = sarifOf(["--fail-on-unchecked", unchecked]);
   expect([failing.code, failing.sarif.runs[0].invocations[0].exitCode]).toEqual([1, 1]);

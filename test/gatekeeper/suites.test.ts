@@ -53,13 +53,17 @@ describe("suite expansions", () => {
   // cluster gets, or a suite's workload cases would prove a different expansion than the one installed.
   it("policies/expansions.yaml is exactly the installed POD_EXPANSIONS", () => {
     const file = parseAllDocuments(readFileSync(join(POLICIES_DIR, "expansions.yaml"), "utf8")).map((d) => d.toJS());
-    expect(file).toEqual(POD_EXPANSIONS.map((e) => ({ apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: e.name }, spec: e.spec })));
+    expect(file).toEqual(
+      POD_EXPANSIONS.map((e) => ({ apiVersion: "expansion.gatekeeper.sh/v1beta1", kind: "ExpansionTemplate", metadata: { name: e.name }, spec: e.spec })),
+    );
   });
 
   // Found by the gator-verify judge: gator refuses a case whose object file holds more than one object.
   it.each(folders)("every case object of %s is a file with exactly one object, as gator verify requires", (folder) => {
     const suite = parseYaml(readFileSync(join(POLICIES_DIR, folder, "suite.yaml"), "utf8")) as { tests: { cases?: { object: string }[] }[] };
-    const counts = suite.tests.flatMap((t) => t.cases ?? []).map((c) => [c.object, parseAllDocuments(readFileSync(join(POLICIES_DIR, folder, c.object), "utf8")).filter((d) => d.contents !== null).length]);
+    const counts = suite.tests
+      .flatMap((t) => t.cases ?? [])
+      .map((c) => [c.object, parseAllDocuments(readFileSync(join(POLICIES_DIR, folder, c.object), "utf8")).filter((d) => d.contents !== null).length]);
     expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
   });
 

@@ -19,9 +19,12 @@ const bindingOf = (kind: string) => bindings.find((b) => b.GVK.kind === kind);
 type Constraint = { apiVersion: string; kind: string; metadata: { name: string }; spec: { parameters?: unknown } };
 const constraints = (synthesizeGatekeeperObjects({ config: devConfig() }) as Constraint[]).filter((o) => o.apiVersion.startsWith("constraints.gatekeeper.sh/"));
 
-it.each(loadPolicies().map((p) => [p.name, p.kind] as const))("policy %s has a generated constraint binding (else run scripts/import-gatekeeper-crds.sh)", (_name, kind) => {
-  expect(bindingOf(kind)?.GVK).toEqual({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind });
-});
+it.each(loadPolicies().map((p) => [p.name, p.kind] as const))(
+  "policy %s has a generated constraint binding (else run scripts/import-gatekeeper-crds.sh)",
+  (_name, kind) => {
+    expect(bindingOf(kind)?.GVK).toEqual({ apiVersion: "constraints.gatekeeper.sh/v1beta1", kind });
+  },
+);
 
 it.each(constraints.filter((c) => c.spec.parameters !== undefined).map((c) => [`${c.kind}/${c.metadata.name}`, c] as const))(
   "constraint %s: its parameters pass through the generated binding unchanged",
@@ -43,7 +46,15 @@ it("a policy whose parameters misspell a field of the template's schema does not
     ].join("\n"),
   );
   try {
-    const program = ts.createProgram([planted], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true, types: ["node"] });
+    const program = ts.createProgram([planted], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ["node"],
+    });
     const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === planted);
     const lines = errors.map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1);
     expect(lines).toEqual([3]);

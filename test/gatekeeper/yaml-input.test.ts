@@ -28,8 +28,9 @@ const tricky: Record<string, string> = {
   "end markers": `${POD}...\n---\n${POD}...\n`,
   "block scalar with indented dashes": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: |\n    ---\n    not a marker\n---\n${POD}`,
   "trailing marker": `${POD}---\n`,
-  "CRLF": POD.replace(/\n/g, "\r\n") + "---\r\n" + POD.replace(/\n/g, "\r\n"),
-  "numbers and strings": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  a: '012'\nspec:\n  replicas: 3\n  ratio: 0.5\n  date: 2024-01-01\n  yes: yes\n",
+  CRLF: POD.replace(/\n/g, "\r\n") + "---\r\n" + POD.replace(/\n/g, "\r\n"),
+  "numbers and strings":
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  a: '012'\nspec:\n  replicas: 3\n  ratio: 0.5\n  date: 2024-01-01\n  yes: yes\n",
 };
 
 describe("the fast YAML path agrees with the exact parser (values, document numbers, lines)", () => {
@@ -40,7 +41,9 @@ describe("the fast YAML path agrees with the exact parser (values, document numb
   const samples = readdirSync(POLICIES_DIR).flatMap((policy) => {
     const dir = join(POLICIES_DIR, policy, "samples");
     try {
-      return readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => join(dir, f));
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => join(dir, f));
     } catch {
       return [];
     }
@@ -69,7 +72,7 @@ describe("the fast YAML path agrees with the exact parser (values, document numb
 });
 
 describe("YAML 1.1 booleans, as kubectl (sigs.k8s.io/yaml) reads them", () => {
-  const text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: yes\n  hostPID: On\n  hostIPC: n\n  quoted: \"yes\"\n  word: yesterday\n";
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: yes\n  hostPID: On\n  hostIPC: n\n  quoted: "yes"\n  word: yesterday\n';
   const expected = { hostNetwork: true, hostPID: true, hostIPC: false, quoted: "yes", word: "yesterday" };
 
   it("both parsers read unquoted yes/on/n as booleans, quoted ones as text", () => {
@@ -78,7 +81,8 @@ describe("YAML 1.1 booleans, as kubectl (sigs.k8s.io/yaml) reads them", () => {
   });
 
   it("check denies `privileged: yes` as the cluster would", () => {
-    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: payments\nspec:\n  containers:\n    - name: a\n      image: x\n      securityContext:\n        privileged: yes\n";
+    const pod =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: payments\nspec:\n  containers:\n    - name: a\n      image: x\n      securityContext:\n        privileged: yes\n";
     const checker = createChecker({ config: loadStackFile("dev", join(__dirname, "../..")) });
     const value = fast(pod)[0].value as Record<string, unknown>;
     expect(checker.checkObject(value).map((v) => v.policy)).toContain("K8sPSSPrivileged/pss-privileged");

@@ -11,7 +11,11 @@ describe("optional controls", () => {
     const detector = mocks.one(T.detector);
     const features = Object.fromEntries(mocks.ofType(T.feature).map((f) => [f.inputs.name, f.inputs]));
     expect(features.EKS_AUDIT_LOGS).toMatchObject({ detectorId: detector.id, status: "ENABLED" });
-    expect(features.RUNTIME_MONITORING).toMatchObject({ detectorId: detector.id, status: "ENABLED", additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }] });
+    expect(features.RUNTIME_MONITORING).toMatchObject({
+      detectorId: detector.id,
+      status: "ENABLED",
+      additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
+    });
     await build({ guardDuty: { enabled: true, detectorId: "0123456789abcdef0123456789abcdef" } });
     expect(mocks.ofType(T.detector)).toHaveLength(0);
     expect(mocks.ofType(T.feature).every((f) => f.inputs.detectorId === "0123456789abcdef0123456789abcdef")).toBe(true);

@@ -59,6 +59,8 @@ describe("add-ons", () => {
 
   test("the log policy refuses anything but a log group ARN", () => {
     expect(() => networkPolicyLogsPolicy("arn:aws:s3:::bucket")).toThrow(/is not a CloudWatch Logs log group ARN/);
-    expect(networkPolicyLogsPolicy("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/x/cluster").Statement[0].Resource).toBe("arn:aws:logs:eu-west-1:123456789012:log-group:*");
+    expect(networkPolicyLogsPolicy("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/x/cluster").Statement[0].Resource).toBe(
+      "arn:aws:logs:eu-west-1:123456789012:log-group:*",
+    );
   });
 });

@@ -30,7 +30,6 @@ describe("control plane endpoint", () => {
     await build();
     expect(clusterInputs().vpcConfig.endpointPublicAccess).toBe(false);
   });
-
 });
 
 describe("audit logging", () => {
@@ -51,15 +50,16 @@ describe("audit logging", () => {
 
 describe("access", () => {
   // Tenants whose IAM principals get access entries: payments-ci edits two tenants, the auditor views one.
-  const tenantArgs = () => clusterArgs({ adminPrincipals: [ADMIN] }, [
-    { name: "payments", owner: "team-payments", groups: {}, awsPrincipals: { edit: ["arn:aws:iam::123456789012:role/payments-ci"] } },
-    {
-      name: "web",
-      owner: "team-web",
-      groups: {},
-      awsPrincipals: { edit: ["arn:aws:iam::123456789012:role/payments-ci"], view: ["arn:aws:iam::123456789012:user/auditor"] },
-    },
-  ]);
+  const tenantArgs = () =>
+    clusterArgs({ adminPrincipals: [ADMIN] }, [
+      { name: "payments", owner: "team-payments", groups: {}, awsPrincipals: { edit: ["arn:aws:iam::123456789012:role/payments-ci"] } },
+      {
+        name: "web",
+        owner: "team-web",
+        groups: {},
+        awsPrincipals: { edit: ["arn:aws:iam::123456789012:role/payments-ci"], view: ["arn:aws:iam::123456789012:user/auditor"] },
+      },
+    ]);
 
   test("API authentication only, no implicit admin for the cluster creator", async () => {
     await build();
@@ -94,7 +94,10 @@ describe("access", () => {
     ]);
     expect(mocks.ofType(T.association).every((a) => inputs(a).accessScope.type === "namespace" || a.inputs.principalArn === ADMIN)).toBe(true);
     // No tenant principal gets an EKS policy that writes, execs or reads Secrets beyond its RBAC.
-    const tenantPolicies = mocks.ofType(T.association).filter((a) => a.inputs.principalArn !== ADMIN).map((a) => a.inputs.policyArn);
+    const tenantPolicies = mocks
+      .ofType(T.association)
+      .filter((a) => a.inputs.principalArn !== ADMIN)
+      .map((a) => a.inputs.policyArn);
     expect(new Set(tenantPolicies)).toEqual(new Set(["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"]));
   });
 
@@ -140,14 +143,13 @@ describe("version and safety", () => {
     expect(clusterInputs().deletionProtection).toBe(false);
     for (const r of [mocks.one(T.cluster), ...mocks.ofType(T.key)]) expect([r.options.protect, r.options.retainOnDelete]).toEqual([false, false]);
   });
-
 });
 
 describe("interface", () => {
   test("a bad setting is refused by the config schema before anything is registered", async () => {
     mocks.reset();
     expect(() => clusterArgs({ name: "bad name" })).toThrow(ConfigError);
-    expect(() => clusterArgs({ name: "bad name" })).toThrow("bulwark:cluster.name = \"bad name\": must be an EKS cluster name");
+    expect(() => clusterArgs({ name: "bad name" })).toThrow('bulwark:cluster.name = "bad name": must be an EKS cluster name');
     await mocks.settle();
     expect(mocks.resources).toHaveLength(0);
   });
@@ -174,12 +176,17 @@ describe("interface", () => {
     expect(await valueOf(component.eksManagedSecurityGroupId)).toMatch(/^sg-/);
     expect(await isSecretOutput(component.kubeconfig)).toBe(true);
     const kubeconfig = JSON.parse(await valueOf(component.kubeconfig));
-    expect(kubeconfig.clusters[0].cluster).toEqual({ server: cluster.state.endpoint, "certificate-authority-data": (cluster.state.certificateAuthority as { data: string }).data });
-    expect(kubeconfig.users[0].user.exec).toMatchObject({ command: "aws", args: ["eks", "get-token", "--cluster-name", "bulwark-test", "--region", "eu-west-1", "--output", "json"] });
+    expect(kubeconfig.clusters[0].cluster).toEqual({
+      server: cluster.state.endpoint,
+      "certificate-authority-data": (cluster.state.certificateAuthority as { data: string }).data,
+    });
+    expect(kubeconfig.users[0].user.exec).toMatchObject({
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "bulwark-test", "--region", "eu-west-1", "--output", "json"],
+    });
     // No credential in the file: the user entry is the exec plugin only.
     expect(Object.keys(kubeconfig.users[0].user)).toEqual(["exec"]);
   });
-
 });
 
 describe("the dev stack's cluster", () => {
@@ -209,8 +216,16 @@ describe("the dev stack's cluster", () => {
     expect(inputs(mocks.one(T.launchTemplate)).metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(inputs(mocks.one(T.nodeGroup)).amiType).toBe("BOTTLEROCKET_x86_64");
     expect(JSON.parse(String(mocks.one(T.addon, "dev-vpc-cni").inputs.configurationValues))).toMatchObject({ enableNetworkPolicy: "true" });
-    expect(mocks.ofType(T.feature).map((f) => f.inputs.name).sort()).toEqual(["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"]);
-    expect(mocks.ofType(T.ecr).map((r) => [r.inputs.name, r.inputs.imageTagMutability])).toEqual([["payments/api", "IMMUTABLE"], ["web/frontend", "IMMUTABLE"]]);
+    expect(
+      mocks
+        .ofType(T.feature)
+        .map((f) => f.inputs.name)
+        .sort(),
+    ).toEqual(["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"]);
+    expect(mocks.ofType(T.ecr).map((r) => [r.inputs.name, r.inputs.imageTagMutability])).toEqual([
+      ["payments/api", "IMMUTABLE"],
+      ["web/frontend", "IMMUTABLE"],
+    ]);
     expect(await isSecretOutput(component.kubeconfig)).toBe(true);
   });
 

@@ -116,7 +116,8 @@ export function installMocks(account: MockAccount = DEFAULT_MOCK_ACCOUNT, projec
     ofType: (type) => resources.filter((r) => r.type === type),
     one: (type, name) => {
       const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-      if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+      if (found.length !== 1)
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
       return found[0];
     },
     byUrn: (urn) => resources.find((r) => r.urn === urn),

@@ -38,7 +38,8 @@ describe("KMS", () => {
   test("the cluster role may use the Secrets key and only that key", async () => {
     await build();
     const policy = policyOf(named("aws:iam/rolePolicy:RolePolicy", "test-cluster-secrets-key"));
-    expect(policy.Statement).toEqual([expect.objectContaining({ Resource: keyArn("secrets"), Action: expect.arrayContaining(["kms:Encrypt", "kms:Decrypt"]) })]);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Resource: keyArn("secrets"), Action: expect.arrayContaining(["kms:Encrypt", "kms:Decrypt"]) }),
+    ]);
   });
-
 });

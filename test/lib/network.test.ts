@@ -23,7 +23,10 @@ describe("network", () => {
     await build();
     const nats = mocks.ofType(T.nat);
     expect(nats).toHaveLength(3);
-    const publicIds = mocks.ofType(T.subnet).filter((s) => s.name.startsWith("test-public-")).map((s) => s.id);
+    const publicIds = mocks
+      .ofType(T.subnet)
+      .filter((s) => s.name.startsWith("test-public-"))
+      .map((s) => s.id);
     expect(nats.every((n) => publicIds.includes(String(n.inputs.subnetId)))).toBe(true);
     const privateDefaults = mocks.ofType(T.route).filter((r) => r.name.startsWith("test-private-default-"));
     expect(privateDefaults.map((r) => r.inputs.natGatewayId).sort()).toEqual(nats.map((n) => n.id).sort());
@@ -35,9 +38,7 @@ describe("network", () => {
     expect(mocks.ofType(T.nat)).toHaveLength(0);
     expect(mocks.ofType(T.route)).toHaveLength(0);
     const endpoints = mocks.ofType(T.endpoint);
-    expect(endpoints.map((e) => e.inputs.serviceName).sort()).toEqual(
-      ["s3", ...INTERFACE_ENDPOINT_SERVICES].map((s) => `com.amazonaws.eu-west-1.${s}`).sort(),
-    );
+    expect(endpoints.map((e) => e.inputs.serviceName).sort()).toEqual(["s3", ...INTERFACE_ENDPOINT_SERVICES].map((s) => `com.amazonaws.eu-west-1.${s}`).sort());
     for (const e of endpoints.filter((x) => x.inputs.vpcEndpointType === "Interface")) expect(e.inputs.privateDnsEnabled).toBe(true);
     const s3 = endpoints.find((e) => e.inputs.vpcEndpointType === "Gateway");
     expect((s3?.inputs.routeTableIds as string[]).length).toBe(3);
@@ -50,7 +51,12 @@ describe("network", () => {
     await build();
     const flowLog = mocks.one(T.flowLog);
     const group = named(T.logGroup, "test-flow-logs");
-    expect(flowLog.inputs).toMatchObject({ vpcId: mocks.one(T.vpc).id, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.state.arn });
+    expect(flowLog.inputs).toMatchObject({
+      vpcId: mocks.one(T.vpc).id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.state.arn,
+    });
     expect(group.inputs.kmsKeyId).toBe(keyArn("logs"));
     expect(group.inputs.retentionInDays).toBe(365);
     const defaultSg = mocks.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
@@ -76,7 +82,10 @@ describe("firewalled control plane", () => {
     const clusterSg = named(T.sg, "test-cluster");
     expect(clusterInputs().vpcConfig.securityGroupIds).toEqual([clusterSg.id]);
     const rules = mocks.ofType(T.ingress).filter((r) => r.inputs.securityGroupId === clusterSg.id);
-    const seen = rules.map((r) => ({ from: String(r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4), ports: [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort] }));
+    const seen = rules.map((r) => ({
+      from: String(r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4),
+      ports: [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort],
+    }));
     expect(seen.sort((a, b) => a.from.localeCompare(b.from))).toEqual(
       [
         { from: named(T.sg, "test-nodes").id, ports: ["tcp", 443, 443] },
@@ -97,5 +106,4 @@ describe("firewalled control plane", () => {
     }
     for (const sg of mocks.ofType(T.sg)) expect(sg.inputs.ingress ?? []).toEqual([]);
   });
-
 });

@@ -33,19 +33,28 @@ describe("nodes", () => {
     const component = await build();
     const nodeRole = named(T.role, "test-nodes");
     expect(await valueOf(component.nodeRoleArn)).toBe(nodeRole.state.arn);
-    const nodePolicies = mocks.ofType(T.attachment).filter((a) => a.inputs.role === nodeRole.state.name).map((a) => a.inputs.policyArn);
+    const nodePolicies = mocks
+      .ofType(T.attachment)
+      .filter((a) => a.inputs.role === nodeRole.state.name)
+      .map((a) => a.inputs.policyArn);
     expect(nodePolicies.sort()).toEqual(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]);
     expect(mocks.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.inputs.role === nodeRole.id)).toBe(false);
     const cniRole = named(T.role, "test-vpc-cni");
-    expect(mocks.ofType(T.attachment).filter((a) => a.inputs.role === cniRole.state.name).map((a) => a.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
+    expect(
+      mocks
+        .ofType(T.attachment)
+        .filter((a) => a.inputs.role === cniRole.state.name)
+        .map((a) => a.inputs.policyArn),
+    ).toEqual(["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
     const trust = policyOf(cniRole, "assumeRolePolicy");
     const issuerHost = (await valueOf(component.oidcIssuer)).replace("https://", "");
-    expect(trust.Statement).toEqual([expect.objectContaining({
-      Principal: { Federated: mocks.one(T.oidc).state.arn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: { StringEquals: { [`${issuerHost}:sub`]: "system:serviceaccount:kube-system:aws-node", [`${issuerHost}:aud`]: "sts.amazonaws.com" } },
-    })]);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Federated: mocks.one(T.oidc).state.arn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${issuerHost}:sub`]: "system:serviceaccount:kube-system:aws-node", [`${issuerHost}:aud`]: "sts.amazonaws.com" } },
+      }),
+    ]);
     expect(named(T.addon, "test-vpc-cni").inputs.serviceAccountRoleArn).toBe(cniRole.state.arn);
   });
-
 });

@@ -66,10 +66,7 @@ const SIZES = {
   testFunction81: { filePath: "test/planted.test.ts", code: fn(81) },
 } satisfies Record<string, Planted>;
 
-const CASES: Planted[] = [
-  ...[...FORBIDDEN, ...ALLOWED].map(([filePath, specifier]) => ({ filePath, code: use(specifier) })),
-  ...Object.values(SIZES),
-];
+const CASES: Planted[] = [...[...FORBIDDEN, ...ALLOWED].map(([filePath, specifier]) => ({ filePath, code: use(specifier) })), ...Object.values(SIZES)];
 let problems: string[][] = [];
 const problemsOf = (planted: Planted) => problems[CASES.indexOf(planted)];
 

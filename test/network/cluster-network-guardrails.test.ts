@@ -51,7 +51,16 @@ describe("the dev stack's guardrails", () => {
       {
         name: "deny-other-tenants",
         action: "Deny",
-        from: [{ namespaces: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: "Exists" }, { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["payments"] }] } }],
+        from: [
+          {
+            namespaces: {
+              matchExpressions: [
+                { key: TENANT_NAMESPACE_LABEL, operator: "Exists" },
+                { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["payments"] },
+              ],
+            },
+          },
+        ],
       },
     ]);
   });
@@ -64,7 +73,9 @@ describe("the dev stack's guardrails", () => {
   });
 
   it("every tenant Namespace carries the label the guardrails select it by", () => {
-    const namespaces = chartsOf(buildBulwarkApp(devConfig())).flatMap((c) => c.objects).filter((o) => o.kind === "Namespace");
+    const namespaces = chartsOf(buildBulwarkApp(devConfig()))
+      .flatMap((c) => c.objects)
+      .filter((o) => o.kind === "Namespace");
     expect(namespaces.map((ns) => [ns.metadata.name, ns.metadata.labels?.[TENANT_NAMESPACE_LABEL]])).toEqual([
       ["payments", "payments"],
       ["web", "web"],
@@ -77,7 +88,9 @@ describe("guardrails follow the stack's declared tenant-to-tenant grants", () =>
     "  bulwark:tenants:\n    - name: payments\n",
     "  bulwark:tenants:\n    - name: payments\n      ingress:\n        - { name: api, ports: [{ port: 8443 }], from: { tenants: [web] } }\n",
   );
-  const objects = guardrailsOf(chartsOf(buildBulwarkApp(parseStackYaml("dev", yaml, "Pulumi.dev.yaml"))).find((c) => c.id === CLUSTER_NETWORK_CHART)?.objects ?? []);
+  const objects = guardrailsOf(
+    chartsOf(buildBulwarkApp(parseStackYaml("dev", yaml, "Pulumi.dev.yaml"))).find((c) => c.id === CLUSTER_NETWORK_CHART)?.objects ?? [],
+  );
 
   it("a tenant admitted by a grant is passed to the NetworkPolicies; the others stay denied", () => {
     const payments = findObject(objects, "ClusterNetworkPolicy", undefined, "bulwark-isolate-payments") as Policy;
@@ -87,7 +100,9 @@ describe("guardrails follow the stack's declared tenant-to-tenant grants", () =>
   });
 
   it("refuses to admit a tenant the stack does not have", () => {
-    expect(() => new ClusterNetworkGuardrails(new Chart(Testing.app(), "c"), "g", { tenants: [{ name: "a", admitsTenants: ["b"] }] })).toThrow(/"b", which is not another tenant/);
+    expect(() => new ClusterNetworkGuardrails(new Chart(Testing.app(), "c"), "g", { tenants: [{ name: "a", admitsTenants: ["b"] }] })).toThrow(
+      /"b", which is not another tenant/,
+    );
   });
 
   it("the schema check itself rejects a bad guardrail", () => {

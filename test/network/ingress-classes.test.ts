@@ -14,7 +14,10 @@ import { REPO_ROOT, chartsOf, devConfig, findObject } from "../support/repo";
 
 const PARAMS_CRD = vendoredCrd("elbv2.k8s.aws_ingressclassparams.yaml");
 type Params = Manifest & { spec: { scheme?: string; namespaceSelector?: unknown } };
-type IngressClass = Manifest & { metadata: { annotations?: Record<string, string> }; spec: { controller: string; parameters: { apiGroup: string; kind: string; name: string } } };
+type IngressClass = Manifest & {
+  metadata: { annotations?: Record<string, string> };
+  spec: { controller: string; parameters: { apiGroup: string; kind: string; name: string } };
+};
 
 const ingressClassesOf = (yaml: string) =>
   chartsOf(buildBulwarkApp(parseStackYaml("dev", yaml, "Pulumi.dev.yaml"))).find((c) => c.id === INGRESS_CLASSES_CHART)?.objects ?? [];

@@ -28,7 +28,8 @@ function devWith(edit: (config: Config, tenants: Tenant[]) => void): string {
 }
 
 const byName = (tenants: Tenant[], name: string) => tenants.find((t) => t.name === name) as Tenant;
-const policyOf = (objects: Manifest[], namespace: string, name: string) => findObject(objects, "NetworkPolicy", namespace, name) as Manifest & { spec: Record<string, unknown> };
+const policyOf = (objects: Manifest[], namespace: string, name: string) =>
+  findObject(objects, "NetworkPolicy", namespace, name) as Manifest & { spec: Record<string, unknown> };
 
 describe("tenants[].ingress opens both ends of each connection", () => {
   const text = devWith((config, tenants) => {
@@ -62,7 +63,12 @@ describe("tenants[].ingress opens both ends of each connection", () => {
       policyTypes: ["Egress"],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments" } },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
+            },
+          ],
           ports: [{ port: 8443, protocol: "TCP" }],
         },
       ],
@@ -70,7 +76,9 @@ describe("tenants[].ingress opens both ends of each connection", () => {
   });
 
   it("a same-namespace grant opens ingress and the namespace's own egress to the selected pods", () => {
-    expect(policyOf(objects, "payments", "allow-ingress-cache").spec.ingress).toEqual([{ from: [{ podSelector: {} }], ports: [{ port: 6379, protocol: "TCP" }] }]);
+    expect(policyOf(objects, "payments", "allow-ingress-cache").spec.ingress).toEqual([
+      { from: [{ podSelector: {} }], ports: [{ port: 6379, protocol: "TCP" }] },
+    ]);
     expect(policyOf(objects, "payments", "allow-egress-payments-cache").spec.egress).toEqual([
       { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "cache" } } }], ports: [{ port: 6379, protocol: "TCP" }] },
     ]);
@@ -94,7 +102,10 @@ describe("tenants[].ingress opens both ends of each connection", () => {
   });
 
   it("a tenant no grant names gets no ingress or peer egress policy", () => {
-    const names = objects.filter((o) => o.kind === "NetworkPolicy").map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
+    const names = objects
+      .filter((o) => o.kind === "NetworkPolicy")
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+      .sort();
     expect(names.filter((n) => /allow-(ingress|egress)-/.test(n))).toEqual([
       "payments/allow-egress-payments-cache",
       "payments/allow-ingress-api-from-web",
@@ -113,7 +124,12 @@ describe("tenants[].ingress opens both ends of each connection", () => {
 describe("tenants[].ingress: bad grants are config errors naming the key", () => {
   const grant = (extra: Record<string, unknown>) => ({ name: "api", ports: [{ port: 8443 }], from: { sameNamespace: true }, ...extra });
   it.each([
-    ["an unknown source tenant", { from: { tenants: ["billing"] } }, "bulwark:tenants[0].ingress[0].from.tenants[0]", /is not a tenant of this stack; accepted: payments, web/],
+    [
+      "an unknown source tenant",
+      { from: { tenants: ["billing"] } },
+      "bulwark:tenants[0].ingress[0].from.tenants[0]",
+      /is not a tenant of this stack; accepted: payments, web/,
+    ],
     ["the tenant itself as a source", { from: { tenants: ["payments"] } }, "bulwark:tenants[0].ingress[0].from.tenants[0]", /use from.sameNamespace: true/],
     ["no source", { from: {} }, "bulwark:tenants[0].ingress[0].from", /must name at least one source/],
     ["no ports", { ports: [] }, "bulwark:tenants[0].ingress[0].ports", /never opens every port/],
@@ -135,11 +151,16 @@ describe("tenants[].ingress: bad grants are config errors naming the key", () =>
   it("load balancers with an existing VPC, whose CIDR the blueprint does not know", () => {
     const problems = configProblemsOf(
       devWith((config, tenants) => {
-        (config["bulwark:cluster"] as Record<string, unknown>).network = { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-1a1b2c3d4e5f67890"] };
+        (config["bulwark:cluster"] as Record<string, unknown>).network = {
+          vpcId: "vpc-0a1b2c3d4e5f67890",
+          privateSubnetIds: ["subnet-0a1b2c3d4e5f67890", "subnet-1a1b2c3d4e5f67890"],
+        };
         tenants[1].ingress = [grant({ from: { loadBalancers: true } })];
       }),
     );
-    expect(problems).toEqual([expect.objectContaining({ path: "bulwark:tenants[1].ingress[0].from.loadBalancers", message: expect.stringMatching(/from\.cidrs/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: "bulwark:tenants[1].ingress[0].from.loadBalancers", message: expect.stringMatching(/from\.cidrs/) }),
+    ]);
   });
 });
 
@@ -177,18 +198,32 @@ describe("HardenedWorkload: default deny, then least privilege for each service"
   };
 
   it("with a port and peers, its pods accept exactly those peers on that port, and reach only the declared egress", () => {
-    const [policy] = synth({ port: 8443, allowIngressFrom: [Peer.namespace("web", { "app.kubernetes.io/name": "frontend" })], allowEgressTo: [{ to: Peer.namespace("payments-db"), ports: [{ port: 5432 }] }] });
+    const [policy] = synth({
+      port: 8443,
+      allowIngressFrom: [Peer.namespace("web", { "app.kubernetes.io/name": "frontend" })],
+      allowEgressTo: [{ to: Peer.namespace("payments-db"), ports: [{ port: 5432 }] }],
+    });
     expect(policy.metadata).toMatchObject({ name: "api", namespace: "payments" });
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [
         {
-          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "frontend" } } }],
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } },
+              podSelector: { matchLabels: { "app.kubernetes.io/name": "frontend" } },
+            },
+          ],
           ports: [{ port: 8443, protocol: "TCP" }],
         },
       ],
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments-db" } }, podSelector: {} }], ports: [{ port: 5432, protocol: "TCP" }] }],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments-db" } }, podSelector: {} }],
+          ports: [{ port: 5432, protocol: "TCP" }],
+        },
+      ],
     });
   });
 

@@ -67,7 +67,9 @@ const sections = docSections(readFileSync(join(ROOT, "docs", "api.md"), "utf8"))
 
 test("the library has the public props interfaces this page documents", () => {
   // Guards the scan itself: if it found nothing, every check below would pass vacuously.
-  expect([...interfaces.keys()]).toEqual(expect.arrayContaining(["HardenedWorkloadProps", "TenantNamespaceProps", "HardenedEksClusterArgs", "GatekeeperReleaseArgs"]));
+  expect([...interfaces.keys()]).toEqual(
+    expect.arrayContaining(["HardenedWorkloadProps", "TenantNamespaceProps", "HardenedEksClusterArgs", "GatekeeperReleaseArgs"]),
+  );
 });
 
 describe.each([...interfaces.entries()])("docs/api.md documents %s", (name, { file, props }) => {

@@ -73,7 +73,10 @@ beforeAll(() => {
     "": { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== "") packages[path] = entry;
-  writeFileSync(join(app, "package-lock.json"), JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }));
+  writeFileSync(
+    join(app, "package-lock.json"),
+    JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }),
+  );
   mustRun("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], app);
 }, SETUP_TIMEOUT);
 
@@ -83,7 +86,17 @@ afterAll(() => {
 
 describe("the packed tarball", () => {
   test("holds the compiled library with .d.ts, the CLI and every policy template; no sources, tests or benches", () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(["package.json", "build/stacks/bulwark.js", "build/constructs/index.js", "build/constructs/index.d.ts", "build/lib/index.d.ts", "build/config/index.d.ts", "docs/api.md"]));
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "build/stacks/bulwark.js",
+        "build/constructs/index.js",
+        "build/constructs/index.d.ts",
+        "build/lib/index.d.ts",
+        "build/config/index.d.ts",
+        "docs/api.md",
+      ]),
+    );
     const templates = packedFiles.filter((f) => /^build\/constructs\/gatekeeper\/policies\/[^/]+\/template\.yaml$/.test(f));
     const policyIndexes = packedFiles.filter((f) => /^build\/constructs\/gatekeeper\/policies\/[^/]+\/index\.js$/.test(f));
     expect(policyIndexes.length).toBeGreaterThanOrEqual(34);
@@ -101,7 +114,11 @@ describe("the packed tarball", () => {
 describe("the example app repository, with the tarball installed offline", () => {
   test("its CI script compiles it, passes its tests and snapshot, and checks its manifests clean (SARIF)", () => {
     const ci = run("bash", ["ci.sh"], app);
-    expect({ status: ci.status, stderr: ci.status === 0 ? "" : ci.stderr, stdout: ci.status === 0 ? "" : ci.stdout }).toEqual({ status: 0, stderr: "", stdout: "" });
+    expect({ status: ci.status, stderr: ci.status === 0 ? "" : ci.stderr, stdout: ci.status === 0 ? "" : ci.stdout }).toEqual({
+      status: 0,
+      stderr: "",
+      stdout: "",
+    });
     // jest ran the example's 6 tests against the committed snapshot (--ci: a missing snapshot fails).
     expect(ci.stderr).toMatch(/Tests:\s+6 passed, 6 total/);
     expect(ci.stderr).toMatch(/Snapshots:\s+1 passed, 1 total/);

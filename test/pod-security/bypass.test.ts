@@ -15,21 +15,66 @@ const basePod = (): Pod => readFixture(join(FIXTURES_DIR, "restricted", VERSION,
 const windowsPod = (): Pod => readFixture(join(FIXTURES_DIR, "restricted", VERSION, "pass", "base_windows.yaml")) as unknown as Pod;
 
 /** Container-level mutations, each breaking exactly one check (and its restricted counterpart). */
-const CONTAINER_MUTATIONS: readonly { readonly name: string; readonly level: Level; readonly policy: string; readonly apply: (c: Obj & { securityContext: Obj }) => void }[] = [
+const CONTAINER_MUTATIONS: readonly {
+  readonly name: string;
+  readonly level: Level;
+  readonly policy: string;
+  readonly apply: (c: Obj & { securityContext: Obj }) => void;
+}[] = [
   { name: "privileged", level: "baseline", policy: "pss-privileged", apply: (c) => void (c.securityContext.privileged = true) },
-  { name: "capability SYS_ADMIN", level: "baseline", policy: "pss-capabilities-baseline", apply: (c) => void (c.securityContext.capabilities = { drop: ["ALL"], add: ["SYS_ADMIN"] }) },
+  {
+    name: "capability SYS_ADMIN",
+    level: "baseline",
+    policy: "pss-capabilities-baseline",
+    apply: (c) => void (c.securityContext.capabilities = { drop: ["ALL"], add: ["SYS_ADMIN"] }),
+  },
   { name: "SELinux type spc_t", level: "baseline", policy: "pss-selinux", apply: (c) => void (c.securityContext.seLinuxOptions = { type: "spc_t" }) },
   { name: "procMount Unmasked", level: "baseline", policy: "pss-proc-mount", apply: (c) => void (c.securityContext.procMount = "Unmasked") },
-  { name: "seccomp Unconfined", level: "baseline", policy: "pss-seccomp-baseline", apply: (c) => void (c.securityContext.seccompProfile = { type: "Unconfined" }) },
+  {
+    name: "seccomp Unconfined",
+    level: "baseline",
+    policy: "pss-seccomp-baseline",
+    apply: (c) => void (c.securityContext.seccompProfile = { type: "Unconfined" }),
+  },
   { name: "AppArmor Unconfined", level: "baseline", policy: "pss-apparmor", apply: (c) => void (c.securityContext.appArmorProfile = { type: "Unconfined" }) },
-  { name: "Windows hostProcess", level: "baseline", policy: "pss-windows-host-process", apply: (c) => void (c.securityContext.windowsOptions = { hostProcess: true }) },
-  { name: "hostPort", level: "baseline", policy: "pss-host-ports", apply: (c) => void (c.ports = [{ containerPort: 80 }, { containerPort: 8080, hostPort: 8080 }]) },
-  { name: "probe host", level: "baseline", policy: "pss-host-probes", apply: (c) => void (c.readinessProbe = { httpGet: { host: "169.254.169.254", port: 80 } }) },
-  { name: "allowPrivilegeEscalation true", level: "restricted", policy: "pss-allow-privilege-escalation", apply: (c) => void (c.securityContext.allowPrivilegeEscalation = true) },
+  {
+    name: "Windows hostProcess",
+    level: "baseline",
+    policy: "pss-windows-host-process",
+    apply: (c) => void (c.securityContext.windowsOptions = { hostProcess: true }),
+  },
+  {
+    name: "hostPort",
+    level: "baseline",
+    policy: "pss-host-ports",
+    apply: (c) => void (c.ports = [{ containerPort: 80 }, { containerPort: 8080, hostPort: 8080 }]),
+  },
+  {
+    name: "probe host",
+    level: "baseline",
+    policy: "pss-host-probes",
+    apply: (c) => void (c.readinessProbe = { httpGet: { host: "169.254.169.254", port: 80 } }),
+  },
+  {
+    name: "allowPrivilegeEscalation true",
+    level: "restricted",
+    policy: "pss-allow-privilege-escalation",
+    apply: (c) => void (c.securityContext.allowPrivilegeEscalation = true),
+  },
   { name: "runAsNonRoot false", level: "restricted", policy: "pss-run-as-non-root", apply: (c) => void (c.securityContext.runAsNonRoot = false) },
   { name: "runAsUser 0", level: "restricted", policy: "pss-run-as-user", apply: (c) => void (c.securityContext.runAsUser = 0) },
-  { name: "no drop ALL", level: "restricted", policy: "pss-capabilities-restricted", apply: (c) => void (c.securityContext.capabilities = { drop: ["NET_RAW"] }) },
-  { name: "add CHOWN", level: "restricted", policy: "pss-capabilities-restricted", apply: (c) => void (c.securityContext.capabilities = { drop: ["ALL"], add: ["CHOWN"] }) },
+  {
+    name: "no drop ALL",
+    level: "restricted",
+    policy: "pss-capabilities-restricted",
+    apply: (c) => void (c.securityContext.capabilities = { drop: ["NET_RAW"] }),
+  },
+  {
+    name: "add CHOWN",
+    level: "restricted",
+    policy: "pss-capabilities-restricted",
+    apply: (c) => void (c.securityContext.capabilities = { drop: ["ALL"], add: ["CHOWN"] }),
+  },
 ];
 
 const POSITIONS = ["containers", "initContainers", "ephemeralContainers"] as const;
@@ -79,14 +124,26 @@ describe("container-level settings override pod-level ones exactly as PSA does",
     for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
       Object.assign(c.securityContext as Obj, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     }
-    pod.spec.ephemeralContainers = [{ name: "debug", image: "busybox:1.36", targetContainerName: "container1", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }];
+    pod.spec.ephemeralContainers = [
+      {
+        name: "debug",
+        image: "busybox:1.36",
+        targetContainerName: "container1",
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+      },
+    ];
     expect(policiesOf(denials(restricted(), pod))).toEqual(["pss-run-as-non-root", "pss-seccomp-restricted"]);
   });
 
   it.each([
     ["runAsNonRoot: false", { runAsNonRoot: false }, { runAsNonRoot: true }, "pss-run-as-non-root"],
     ["runAsUser: 0", { runAsNonRoot: true, runAsUser: 0 }, { runAsUser: 1000 }, "pss-run-as-user"],
-    ["seccomp Unconfined", { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } }, { seccompProfile: { type: "RuntimeDefault" } }, "pss-seccomp-restricted"],
+    [
+      "seccomp Unconfined",
+      { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } },
+      { seccompProfile: { type: "RuntimeDefault" } },
+      "pss-seccomp-restricted",
+    ],
   ] as const)("a bad pod-level %s is denied even when every container overrides it", (_name, podLevel, containerLevel, policy) => {
     const pod = basePod();
     pod.spec.securityContext = { ...podLevel };
@@ -107,8 +164,16 @@ describe("Windows pods", () => {
   });
 
   it.each([
-    ["pod-level hostProcess", (pod: Pod): void => void (pod.spec.securityContext = { runAsNonRoot: true, windowsOptions: { hostProcess: true } }), "pss-windows-host-process"],
-    ["init container hostProcess", (pod: Pod): void => void (pod.spec.initContainers = [{ name: "init", image: "pause", securityContext: { windowsOptions: { hostProcess: true } } }]), "pss-windows-host-process"],
+    [
+      "pod-level hostProcess",
+      (pod: Pod): void => void (pod.spec.securityContext = { runAsNonRoot: true, windowsOptions: { hostProcess: true } }),
+      "pss-windows-host-process",
+    ],
+    [
+      "init container hostProcess",
+      (pod: Pod): void => void (pod.spec.initContainers = [{ name: "init", image: "pause", securityContext: { windowsOptions: { hostProcess: true } } }]),
+      "pss-windows-host-process",
+    ],
     ["privileged container", (pod: Pod): void => void (pod.spec.containers[0].securityContext = { privileged: true }), "pss-privileged"],
     ["hostNetwork", (pod: Pod): void => void (pod.spec.hostNetwork = true), "pss-host-namespaces"],
   ] as const)("are denied by the baseline checks: %s", (_name, mutate, policy) => {
@@ -122,12 +187,22 @@ describe("Windows pods", () => {
 /** Wraps a Pod's metadata (labels, annotations) and spec into the pod template of a workload kind. */
 const CONTROLLERS: Readonly<Record<string, (pod: Pod) => Obj>> = {
   Deployment: (pod) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "w" }, spec: { selector: {}, template: template(pod) } }),
-  StatefulSet: (pod) => ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "w" }, spec: { selector: {}, serviceName: "w", template: template(pod) } }),
+  StatefulSet: (pod) => ({
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "w" },
+    spec: { selector: {}, serviceName: "w", template: template(pod) },
+  }),
   DaemonSet: (pod) => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "w" }, spec: { selector: {}, template: template(pod) } }),
   ReplicaSet: (pod) => ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "w" }, spec: { selector: {}, template: template(pod) } }),
   ReplicationController: (pod) => ({ apiVersion: "v1", kind: "ReplicationController", metadata: { name: "w" }, spec: { template: template(pod) } }),
   Job: (pod) => ({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "w" }, spec: { template: template(pod) } }),
-  CronJob: (pod) => ({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "w" }, spec: { schedule: "@hourly", jobTemplate: { spec: { template: template(pod) } } } }),
+  CronJob: (pod) => ({
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: { name: "w" },
+    spec: { schedule: "@hourly", jobTemplate: { spec: { template: template(pod) } } },
+  }),
 };
 
 function template(pod: Pod): Obj {

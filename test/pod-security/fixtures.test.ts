@@ -6,18 +6,7 @@
  */
 import { basename, relative } from "node:path";
 import type { Level } from "./support";
-import {
-  checkOfFixture,
-  denials,
-  FIXTURES_DIR,
-  fixtureFiles,
-  LEVELS,
-  POLICY_OF_CHECK,
-  policiesOf,
-  pssChecker,
-  readFixture,
-  VERSIONS,
-} from "./support";
+import { checkOfFixture, denials, FIXTURES_DIR, fixtureFiles, LEVELS, POLICY_OF_CHECK, policiesOf, pssChecker, readFixture, VERSIONS } from "./support";
 
 interface Row {
   readonly level: Level;

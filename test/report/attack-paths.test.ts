@@ -19,7 +19,18 @@ const group = (name: string): Obj => ({ apiGroup: "rbac.authorization.k8s.io", k
 const sa = (namespace: string, name: string): Obj => ({ kind: "ServiceAccount", namespace, name });
 
 function planned(type: string, name: string, inputs: Obj): PlannedResource {
-  return { urn: `urn:pulumi:dev::bulwark::${type}::${name}`, type, name, parent: null, dependsOn: [], provider: null, protect: false, retainOnDelete: false, custom: true, inputs } as unknown as PlannedResource;
+  return {
+    urn: `urn:pulumi:dev::bulwark::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    dependsOn: [],
+    provider: null,
+    protect: false,
+    retainOnDelete: false,
+    custom: true,
+    inputs,
+  } as unknown as PlannedResource;
 }
 
 describe("RBAC attack paths", () => {
@@ -35,7 +46,10 @@ describe("RBAC attack paths", () => {
   it("finds a tenant group bound to cluster-admin by a ClusterRoleBinding", () => {
     const rbac = analyzeRbac(config, charts, undefined, [crb("oops", "cluster-admin", group("oidc:payments-developers"))]);
     expect(rbac.tenantPathsToClusterAdmin).toEqual([
-      { subject: "Group:oidc:payments-developers", steps: ["Group:oidc:payments-developers has * on * cluster-wide via ClusterRoleBinding/oops -> ClusterRole/cluster-admin"] },
+      {
+        subject: "Group:oidc:payments-developers",
+        steps: ["Group:oidc:payments-developers has * on * cluster-wide via ClusterRoleBinding/oops -> ClusterRole/cluster-admin"],
+      },
     ]);
   });
 
@@ -51,14 +65,25 @@ describe("RBAC attack paths", () => {
   });
 
   it("finds impersonation and bind/escalate grants", () => {
-    const impersonator: Obj = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "impersonator" }, rules: [{ apiGroups: [""], resources: ["groups"], verbs: ["impersonate"] }] };
+    const impersonator: Obj = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "impersonator" },
+      rules: [{ apiGroups: [""], resources: ["groups"], verbs: ["impersonate"] }],
+    };
     const binder: Obj = {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata: { name: "binder", namespace: "web" },
       rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["bind", "escalate"] }],
     };
-    const rb: Obj = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "binder", namespace: "web" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "binder" }, subjects: [group("oidc:web-viewers")] };
+    const rb: Obj = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "binder", namespace: "web" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "binder" },
+      subjects: [group("oidc:web-viewers")],
+    };
     const rbac = analyzeRbac(config, charts, undefined, [impersonator, crb("imp", "impersonator", group("oidc:web-developers")), binder, rb]);
     expect(rbac.tenantPathsToClusterAdmin.map((p) => p.subject)).toEqual(["Group:oidc:web-developers"]);
     expect(rbac.tenantPathsToClusterAdmin[0].steps[0]).toContain("can impersonate users/groups (system:masters)");
@@ -68,12 +93,19 @@ describe("RBAC attack paths", () => {
 
   it("follows EKS access entries: a tenant IAM principal with a cluster-scoped admin policy is a path", () => {
     const arn = "arn:aws:iam::123456789012:role/payments-ci";
-    const withPrincipal: BulwarkConfig = { ...config, tenants: config.tenants.map((t) => (t.name === "payments" ? { ...t, awsPrincipals: { edit: [arn] } } : t)) };
+    const withPrincipal: BulwarkConfig = {
+      ...config,
+      tenants: config.tenants.map((t) => (t.name === "payments" ? { ...t, awsPrincipals: { edit: [arn] } } : t)),
+    };
     const plan: Plan = {
       stack: "dev",
       resources: [
         planned("aws:eks/accessEntry:AccessEntry", "payments-ci", { principalArn: arn, kubernetesGroups: ["bulwark:payments:edit"] }),
-        planned("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "payments-ci-admin", { principalArn: arn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } }),
+        planned("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "payments-ci-admin", {
+          principalArn: arn,
+          policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+          accessScope: { type: "cluster" },
+        }),
       ],
     };
     const tenantEditBinding: Obj = {

@@ -14,7 +14,9 @@ describe("the report of a cluster made elsewhere (bulwark:deploy.target existing
   });
 
   test("marks every AWS-side control it cannot see as not verified, never as enforced or missing", () => {
-    const aws = elsewhere.results.filter((r) => (r.control.layer === "aws" || r.control.id.startsWith("AWS-")) && r.control.enforcement.mechanism !== "organizational");
+    const aws = elsewhere.results.filter(
+      (r) => (r.control.layer === "aws" || r.control.id.startsWith("AWS-")) && r.control.enforcement.mechanism !== "organizational",
+    );
     expect(aws.length).toBeGreaterThanOrEqual(20);
     for (const r of aws) expect([r.control.id, r.status, r.detail]).toEqual([r.control.id, "not-verified", CLUSTER_MADE_ELSEWHERE]);
     expect(elsewhere.summary["not-verified"]).toBe(aws.length);

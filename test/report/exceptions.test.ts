@@ -18,7 +18,11 @@ const risksOf = (config: ReturnType<typeof devConfig>) => acceptedRisks(config, 
 describe("exceptions and accepted risks", () => {
   test("the dev stack's exceptions: the exempt system namespaces only (1.36 is in standard support, no paid extended support)", () => {
     expect(risksOf(devConfig())).toEqual([
-      { key: "bulwark:policy.exemptNamespaces", risk: expect.stringMatching(/no Gatekeeper constraint/), affects: "gatekeeper-system, kube-node-lease, kube-public, kube-system" },
+      {
+        key: "bulwark:policy.exemptNamespaces",
+        risk: expect.stringMatching(/no Gatekeeper constraint/),
+        affects: "gatekeeper-system, kube-node-lease, kube-public, kube-system",
+      },
     ]);
   });
 

@@ -17,7 +17,10 @@ function importsOf(source: string): { specifier: string; typeOnly: boolean }[] {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const typeOnly = ts.isImportDeclaration(node) ? Boolean(node.importClause?.isTypeOnly) : node.isTypeOnly;
       found.push({ specifier: node.moduleSpecifier.text, typeOnly });
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
+    ) {
       const arg = node.arguments[0];
       if (arg && ts.isStringLiteralLike(arg)) found.push({ specifier: arg.text, typeOnly: false });
     }
@@ -28,7 +31,9 @@ function importsOf(source: string): { specifier: string; typeOnly: boolean }[] {
 }
 
 function sourcesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourcesUnder(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourcesUnder(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Why an import breaks the report's layer, or undefined when it is fine. */
@@ -36,7 +41,8 @@ function violation(fromFile: string, specifier: string, typeOnly: boolean): stri
   if (specifier.startsWith(".")) {
     const target = relative(REPO_ROOT, resolve(dirname(fromFile), specifier));
     if (/^(stacks|test|bench)(\/|$)/.test(target)) return `imports ${target}`;
-    if (!typeOnly && /^(config\/load|constructs\/synthesize|constructs\/app|lib\/plan\/engine|lib\/plan\/mocks)$/.test(target)) return `runs ${target} (a loader or the engine)`;
+    if (!typeOnly && /^(config\/load|constructs\/synthesize|constructs\/app|lib\/plan\/engine|lib\/plan\/mocks)$/.test(target))
+      return `runs ${target} (a loader or the engine)`;
     return undefined;
   }
   if (!typeOnly && /^(node:)?(fs|fs\/promises|child_process|net|http|https|worker_threads)$/.test(specifier)) return `uses ${specifier}`;

@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 
 /** A deep copy of the dev evidence with the plan and/or objects changed. */
-function mutate(change: { plan?: (resources: PlannedResource[]) => void; objects?: (chart: string, objects: Obj[]) => Obj[]; ctx?: (ctx: EvidenceContext) => EvidenceContext }): EvidenceContext {
+function mutate(change: {
+  plan?: (resources: PlannedResource[]) => void;
+  objects?: (chart: string, objects: Obj[]) => Obj[];
+  ctx?: (ctx: EvidenceContext) => EvidenceContext;
+}): EvidenceContext {
   const plan = structuredClone(dev.plan);
   change.plan?.(plan.resources as PlannedResource[]);
   const charts = dev.charts.map((c) => ({ name: c.name, objects: change.objects ? change.objects(c.name, structuredClone(c.objects) as Obj[]) : c.objects }));
@@ -48,7 +52,9 @@ describe("control catalog", () => {
   });
 
   it("names an existing test file for every enforceable control, and has a predicate for it", () => {
-    const broken = CONTROLS.filter((c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test.file)))).map((c) => c.id);
+    const broken = CONTROLS.filter(
+      (c) => c.enforcement.mechanism !== "organizational" && (!c.check || !c.test || !existsSync(join(REPO_ROOT, c.test.file))),
+    ).map((c) => c.id);
     expect(broken).toEqual([]);
   });
 
@@ -64,13 +70,19 @@ describe("control catalog", () => {
   });
 
   it("maps every policy folder to a control", () => {
-    expect(catalogPolicyIds()).toEqual(loadPolicies().map((p) => p.name).sort());
+    expect(catalogPolicyIds()).toEqual(
+      loadPolicies()
+        .map((p) => p.name)
+        .sort(),
+    );
   });
 });
 
 describe("dev report", () => {
   it("has zero missing controls (lists them when it fails)", () => {
-    const missing = evaluateControls(dev).filter((r) => r.status === "missing").map((r) => `${r.control.id}: ${r.detail ?? ""}`);
+    const missing = evaluateControls(dev)
+      .filter((r) => r.status === "missing")
+      .map((r) => `${r.control.id}: ${r.detail ?? ""}`);
     expect(missing).toEqual([]);
   });
 
@@ -117,7 +129,11 @@ describe("removing a control turns its row red", () => {
   it("secrets encryption off: AWS-SECRETS-ENCRYPTION is missing", () => {
     const ctx = mutate({ plan: (rs) => ((inputsOf(rs, "aws:eks/cluster:Cluster").encryptionConfig as Obj).resources = []) });
     expect(resultOf(ctx, "AWS-SECRETS-ENCRYPTION").status).toBe("missing");
-    expect(evaluateControls(ctx).filter((r) => r.status === "missing").map((r) => r.control.id)).toEqual(["AWS-SECRETS-ENCRYPTION"]);
+    expect(
+      evaluateControls(ctx)
+        .filter((r) => r.status === "missing")
+        .map((r) => r.control.id),
+    ).toEqual(["AWS-SECRETS-ENCRYPTION"]);
   });
 
   it("key rotation off: the Secrets row is partial, key rotation missing", () => {
@@ -136,7 +152,10 @@ describe("removing a control turns its row red", () => {
   it("a public endpoint: AWS-API-PRIVATE is missing (world) or partial (listed CIDRs)", () => {
     const world = mutate({ plan: (rs) => ((inputsOf(rs, "aws:eks/cluster:Cluster").vpcConfig as Obj).endpointPublicAccess = true) });
     expect(resultOf(world, "AWS-API-PRIVATE").status).toBe("missing");
-    const listed = mutate({ plan: (rs) => Object.assign(inputsOf(rs, "aws:eks/cluster:Cluster").vpcConfig as Obj, { endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }) });
+    const listed = mutate({
+      plan: (rs) =>
+        Object.assign(inputsOf(rs, "aws:eks/cluster:Cluster").vpcConfig as Obj, { endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }),
+    });
     expect(resultOf(listed, "AWS-API-PRIVATE").status).toBe("partial");
   });
 
@@ -146,12 +165,18 @@ describe("removing a control turns its row red", () => {
   });
 
   it("NetworkPolicy enforcement off in the VPC CNI: AWS-CNI-NETWORK-POLICY is missing", () => {
-    const ctx = mutate({ plan: (rs) => rs.filter((r) => r.name.endsWith("-vpc-cni") && r.type === "aws:eks/addon:Addon").forEach((r) => ((r.inputs as Obj).configurationValues = "{}")) });
+    const ctx = mutate({
+      plan: (rs) =>
+        rs.filter((r) => r.name.endsWith("-vpc-cni") && r.type === "aws:eks/addon:Addon").forEach((r) => ((r.inputs as Obj).configurationValues = "{}")),
+    });
     expect(resultOf(ctx, "AWS-CNI-NETWORK-POLICY").status).toBe("missing");
   });
 
   it("a tenant without its default-deny policy: K8S-DEFAULT-DENY is missing; its DNS policy still isolates egress", () => {
-    const ctx = mutate({ objects: (chart, objects) => (chart === "tenant-web" ? objects.filter((o) => !(o.kind === "NetworkPolicy" && (o.metadata as Obj).name === "default-deny-all")) : objects) });
+    const ctx = mutate({
+      objects: (chart, objects) =>
+        chart === "tenant-web" ? objects.filter((o) => !(o.kind === "NetworkPolicy" && (o.metadata as Obj).name === "default-deny-all")) : objects,
+    });
     expect(resultOf(ctx, "K8S-DEFAULT-DENY")).toMatchObject({ status: "missing", detail: "NetworkPolicy/web/default-deny-all is not synthesized" });
     expect(buildReport(ctx).network.unisolated).toEqual(["web"]);
     // allow-dns-egress (podSelector {}, Egress) still isolates egress: Kubernetes semantics, not the name, decide.
@@ -170,7 +195,11 @@ describe("removing a control turns its row red", () => {
   it("a granted CIDR covering the metadata endpoint: K8S-METADATA-BLOCKED is missing", () => {
     const ctx = mutate({
       objects: (chart, objects) =>
-        objects.map((o) => (chart === "tenant-payments" && (o.metadata as Obj).name === "allow-granted-egress" ? { ...o, spec: { ...(o.spec as Obj), egress: [{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }] }] } } : o)),
+        objects.map((o) =>
+          chart === "tenant-payments" && (o.metadata as Obj).name === "allow-granted-egress"
+            ? { ...o, spec: { ...(o.spec as Obj), egress: [{ to: [{ ipBlock: { cidr: "169.254.0.0/16" } }] }] } }
+            : o,
+        ),
     });
     const result = resultOf(ctx, "K8S-METADATA-BLOCKED");
     expect(result.status).toBe("missing");
@@ -178,7 +207,11 @@ describe("removing a control turns its row red", () => {
     // The same block with the endpoint excepted is fine.
     const excepted = mutate({
       objects: (chart, objects) =>
-        objects.map((o) => (chart === "tenant-payments" && (o.metadata as Obj).name === "allow-granted-egress" ? { ...o, spec: { ...(o.spec as Obj), egress: [{ to: [{ ipBlock: { cidr: "169.254.0.0/16", except: ["169.254.169.254/32"] } }] }] } } : o)),
+        objects.map((o) =>
+          chart === "tenant-payments" && (o.metadata as Obj).name === "allow-granted-egress"
+            ? { ...o, spec: { ...(o.spec as Obj), egress: [{ to: [{ ipBlock: { cidr: "169.254.0.0/16", except: ["169.254.169.254/32"] } }] }] } }
+            : o,
+        ),
     });
     expect(resultOf(excepted, "K8S-METADATA-BLOCKED").status).toBe("enforced-and-verified");
   });
@@ -188,9 +221,20 @@ describe("removing a control turns its row red", () => {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
       metadata: { name: `allow-${direction}-${peer}`, namespace: ns },
-      spec: { podSelector: {}, policyTypes: [direction === "ingress" ? "Ingress" : "Egress"], [direction]: [{ [direction === "ingress" ? "from" : "to"]: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer } } }] }] },
+      spec: {
+        podSelector: {},
+        policyTypes: [direction === "ingress" ? "Ingress" : "Egress"],
+        [direction]: [{ [direction === "ingress" ? "from" : "to"]: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer } } }] }],
+      },
     });
-    const ctx = mutate({ objects: (chart, objects) => (chart === "tenant-web" ? [...objects, allow("web", "egress", "payments")] : chart === "tenant-payments" ? [...objects, allow("payments", "ingress", "web")] : objects) });
+    const ctx = mutate({
+      objects: (chart, objects) =>
+        chart === "tenant-web"
+          ? [...objects, allow("web", "egress", "payments")]
+          : chart === "tenant-payments"
+            ? [...objects, allow("payments", "ingress", "web")]
+            : objects,
+    });
     expect(resultOf(ctx, "K8S-NO-CROSS-TENANT")).toMatchObject({ status: "missing", detail: "web reaches payments on any port" });
     // Egress alone is not enough: payments' default deny still refuses the connection.
     const egressOnly = mutate({ objects: (chart, objects) => (chart === "tenant-web" ? [...objects, allow("web", "egress", "payments")] : objects) });
@@ -198,21 +242,38 @@ describe("removing a control turns its row red", () => {
   });
 
   it("a constraint in warn is partial, a removed constraint missing, a failing suite partial", () => {
-    const warn = mutate({ objects: (_chart, objects) => objects.map((o) => (o.kind === "BulwarkAllowedRegistries" ? { ...o, spec: { ...(o.spec as Obj), enforcementAction: "warn" } } : o)) });
-    expect(resultOf(warn, "GK-ALLOWED-REGISTRIES")).toMatchObject({ status: "partial", detail: "BulwarkAllowedRegistries/allowed-registries enforcementAction is warn, not deny" });
+    const warn = mutate({
+      objects: (_chart, objects) =>
+        objects.map((o) => (o.kind === "BulwarkAllowedRegistries" ? { ...o, spec: { ...(o.spec as Obj), enforcementAction: "warn" } } : o)),
+    });
+    expect(resultOf(warn, "GK-ALLOWED-REGISTRIES")).toMatchObject({
+      status: "partial",
+      detail: "BulwarkAllowedRegistries/allowed-registries enforcementAction is warn, not deny",
+    });
     const removed = mutate({ objects: (_chart, objects) => objects.filter((o) => o.kind !== "K8sPSSPrivileged") });
     expect(resultOf(removed, "PSS-PRIVILEGED").status).toBe("missing");
-    const failing = mutate({ ctx: (ctx) => ({ ...ctx, suites: { ...ctx.suites, "pss-privileged": { cases: 4, failures: ["t/c: expected violations, got none"] } } }) });
+    const failing = mutate({
+      ctx: (ctx) => ({ ...ctx, suites: { ...ctx.suites, "pss-privileged": { cases: 4, failures: ["t/c: expected violations, got none"] } } }),
+    });
     expect(resultOf(failing, "PSS-PRIVILEGED").status).toBe("partial");
   });
 
   it("a constraint missing from the plan (synthesized but not deployed) is missing", () => {
-    const ctx = mutate({ plan: (rs) => rs.splice(rs.findIndex((r) => r.type.endsWith(":BulwarkImageTags")), 1) });
+    const ctx = mutate({
+      plan: (rs) =>
+        rs.splice(
+          rs.findIndex((r) => r.type.endsWith(":BulwarkImageTags")),
+          1,
+        ),
+    });
     expect(resultOf(ctx, "GK-IMAGE-TAGS")).toMatchObject({ status: "missing", detail: "BulwarkImageTags/image-tags is not in the plan" });
   });
 
   it("a default ServiceAccount that mounts tokens: K8S-DEFAULT-SA-NO-TOKEN is missing", () => {
-    const ctx = mutate({ objects: (chart, objects) => objects.map((o) => (chart === "tenant-payments" && o.kind === "ServiceAccount" ? { ...o, automountServiceAccountToken: true } : o)) });
+    const ctx = mutate({
+      objects: (chart, objects) =>
+        objects.map((o) => (chart === "tenant-payments" && o.kind === "ServiceAccount" ? { ...o, automountServiceAccountToken: true } : o)),
+    });
     expect(resultOf(ctx, "K8S-DEFAULT-SA-NO-TOKEN").status).toBe("missing");
   });
 
@@ -229,7 +290,12 @@ describe("removing a control turns its row red", () => {
   });
 
   it("scan on push off, mutable tags, GuardDuty off, unpinned add-on, version skew: each row turns red", () => {
-    const ecr = mutate({ plan: (rs) => rs.filter((r) => r.type === "aws:ecr/repository:Repository").forEach((r) => Object.assign(r.inputs as Obj, { imageScanningConfiguration: { scanOnPush: false }, imageTagMutability: "MUTABLE" })) });
+    const ecr = mutate({
+      plan: (rs) =>
+        rs
+          .filter((r) => r.type === "aws:ecr/repository:Repository")
+          .forEach((r) => Object.assign(r.inputs as Obj, { imageScanningConfiguration: { scanOnPush: false }, imageTagMutability: "MUTABLE" })),
+    });
     expect([resultOf(ecr, "AWS-ECR-SCAN").status, resultOf(ecr, "AWS-ECR-IMMUTABLE").status]).toEqual(["missing", "missing"]);
     const guardDuty = mutate({ plan: (rs) => rs.splice(0, rs.length, ...rs.filter((r) => !r.type.startsWith("aws:guardduty/"))) });
     expect(resultOf(guardDuty, "AWS-GUARDDUTY").status).toBe("missing");
@@ -274,7 +340,10 @@ describe("removing a control turns its row red", () => {
   });
 
   it("a wildcard Role or a view tier reading Secrets: the RBAC rows are missing", () => {
-    const widen = (o: Obj): Obj => ((o.metadata as Obj).name === "tenant-view" && o.kind === "Role" ? { ...o, rules: [...(o.rules as Obj[]), { apiGroups: [""], resources: ["secrets"], verbs: ["*"] }] } : o);
+    const widen = (o: Obj): Obj =>
+      (o.metadata as Obj).name === "tenant-view" && o.kind === "Role"
+        ? { ...o, rules: [...(o.rules as Obj[]), { apiGroups: [""], resources: ["secrets"], verbs: ["*"] }] }
+        : o;
     const ctx = mutate({ objects: (chart, objects) => (chart === "tenant-web" ? objects.map(widen) : objects) });
     expect(resultOf(ctx, "K8S-RBAC-NO-WILDCARD-SYNTH").status).toBe("missing");
     expect(resultOf(ctx, "K8S-RBAC-SECRETS")).toMatchObject({ status: "missing" });

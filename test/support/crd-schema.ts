@@ -32,9 +32,15 @@ export interface VendoredCrd {
 function strictStructural(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictStructural);
   if (schema === null || typeof schema !== "object") return schema;
-  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([name, sub]) => [name, strictStructural(sub)])) : strictStructural(v)]));
+  const out = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [
+      k,
+      k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([name, sub]) => [name, strictStructural(sub)])) : strictStructural(v),
+    ]),
+  );
   const node = schema as Record<string, unknown>;
-  if (node.type === "object" && node.properties && node["x-kubernetes-preserve-unknown-fields"] !== true && node.additionalProperties === undefined) out.additionalProperties = false;
+  if (node.type === "object" && node.properties && node["x-kubernetes-preserve-unknown-fields"] !== true && node.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 

@@ -9,7 +9,11 @@ import { REPO_ROOT } from "./repo";
 export function existingStackText(deploy: Record<string, unknown>, edit: (config: Record<string, unknown>) => void = () => undefined): string {
   const file = parse(readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
   const cluster = file.config["bulwark:cluster"] as Record<string, unknown>;
-  file.config["bulwark:cluster"] = { name: cluster.name, kubernetesVersion: cluster.kubernetesVersion, acceptExtendedSupportCharges: cluster.acceptExtendedSupportCharges };
+  file.config["bulwark:cluster"] = {
+    name: cluster.name,
+    kubernetesVersion: cluster.kubernetesVersion,
+    acceptExtendedSupportCharges: cluster.acceptExtendedSupportCharges,
+  };
   file.config["bulwark:deploy"] = deploy;
   edit(file.config);
   return stringify(file);

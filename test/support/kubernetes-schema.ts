@@ -70,7 +70,11 @@ export function validateKubernetesObject(object: { apiVersion?: string; kind?: s
   try {
     new Model(object).validate();
   } catch (error) {
-    problems.push(...String((error as Error).message).split(/,\s*(?=data)/).map((line) => line.trim()));
+    problems.push(
+      ...String((error as Error).message)
+        .split(/,\s*(?=data)/)
+        .map((line) => line.trim()),
+    );
   }
   unknownFields(object, name, "", problems);
   return problems;

@@ -17,7 +17,10 @@ export function devConfig(): BulwarkConfig {
 }
 
 /** A Kubernetes object as synthesized (plain JSON). */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<
+  string,
+  unknown
+>;
 
 /** Every chart of an app with its synthesized objects, in synth order. */
 export function chartsOf(app: App): { id: string; objects: Manifest[] }[] {

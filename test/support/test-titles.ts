@@ -13,7 +13,8 @@ const MODIFIERS = new Set(["only", "skip", "concurrent", "failing"]);
 /** `describe`, `it.only`, `test.each(table)`, … : the block name, or undefined for any other call. */
 function blockOf(callee: ts.Expression): string | undefined {
   let current = callee;
-  if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === "each") current = current.expression.expression;
+  if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === "each")
+    current = current.expression.expression;
   while (ts.isPropertyAccessExpression(current) && MODIFIERS.has(current.name.text)) current = current.expression;
   return ts.isIdentifier(current) && BLOCKS.has(current.text) ? current.text : undefined;
 }

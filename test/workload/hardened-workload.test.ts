@@ -27,8 +27,7 @@ type PodSpec = {
   hostIPC?: boolean;
   volumes?: Record<string, unknown>[];
 };
-const podSpec = (objects: Manifest[]) =>
-  (findObject(objects, "Deployment", "payments", "api").spec as { template: { spec: PodSpec } }).template.spec;
+const podSpec = (objects: Manifest[]) => (findObject(objects, "Deployment", "payments", "api").spec as { template: { spec: PodSpec } }).template.spec;
 
 describe("HardenedWorkload", () => {
   const objects = synthWorkload();

@@ -40,7 +40,9 @@ describe("TenantService", () => {
     expect(ingress.spec).toEqual({
       ingressClassName: INGRESS_CLASS_NAMES.internal,
       tls: [{ hosts: ["api.shop.example.com"] }],
-      rules: [{ host: "api.shop.example.com", http: { paths: [{ path: "/v1", pathType: "Prefix", backend: { service: { name: "api", port: { number: 8443 } } } }] } }],
+      rules: [
+        { host: "api.shop.example.com", http: { paths: [{ path: "/v1", pathType: "Prefix", backend: { service: { name: "api", port: { number: 8443 } } } }] } },
+      ],
     });
     for (const object of objects) expect([object.kind, validateKubernetesObject(object)]).toEqual([object.kind, []]);
   });
@@ -56,18 +58,38 @@ describe("the report's load balancer paths", () => {
   const namespace: Manifest = { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } };
   const classes: Obj[] = [
     { apiVersion: "elbv2.k8s.aws/v1beta1", kind: "IngressClassParams", metadata: { name: "alb" }, spec: { scheme: "internal" } },
-    { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "alb", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } }, spec: { controller: "ingress.k8s.aws/alb", parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "alb" } } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      metadata: { name: "alb", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
+      spec: { controller: "ingress.k8s.aws/alb", parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "alb" } },
+    },
   ];
   const grant = (cidr: string, port: number): Manifest => ({
-    apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "allow-alb", namespace: "shop" },
-    spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr } }], ports: [{ port, protocol: "TCP" }] }] },
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "allow-alb", namespace: "shop" },
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ ipBlock: { cidr } }], ports: [{ port, protocol: "TCP" }] }],
+    },
   });
   const service = synth({ ...base, ingress: { host: "api.shop.example.com" } });
   const paths = (extra: Manifest[]) => loadBalancerPaths([{ name: "c", objects: [namespace, ...classes, ...service, ...extra] }], "10.50.0.0/16");
 
   it("follows Ingress -> Service -> pods and names the NetworkPolicy admitting the VPC CIDR on the target port", () => {
     expect(paths([grant("10.50.0.0/16", 8443)])).toEqual([
-      { namespace: "shop", ingress: "api", ingressClass: "alb", scheme: "internal", hosts: ["api.shop.example.com"], service: "api:8443", pods: "8443/TCP on app.kubernetes.io/name=api", admittedBy: ["allow-alb"] },
+      {
+        namespace: "shop",
+        ingress: "api",
+        ingressClass: "alb",
+        scheme: "internal",
+        hosts: ["api.shop.example.com"],
+        service: "api:8443",
+        pods: "8443/TCP on app.kubernetes.io/name=api",
+        admittedBy: ["allow-alb"],
+      },
     ]);
   });
 
@@ -77,7 +99,10 @@ describe("the report's load balancer paths", () => {
 
   it("an Ingress without a class gets the default class; a class without params has an unknown scheme", () => {
     const unnamed = service.map((o) => (o.kind === "Ingress" ? { ...o, spec: { ...(o.spec as Obj), ingressClassName: undefined } } : o));
-    expect(loadBalancerPaths([{ name: "c", objects: [namespace, ...classes, ...unnamed] }], "10.50.0.0/16")[0]).toMatchObject({ ingressClass: "alb", scheme: "internal" });
+    expect(loadBalancerPaths([{ name: "c", objects: [namespace, ...classes, ...unnamed] }], "10.50.0.0/16")[0]).toMatchObject({
+      ingressClass: "alb",
+      scheme: "internal",
+    });
     const bare = [classes[1]].map((c) => ({ ...c, spec: { controller: "ingress.k8s.aws/alb" } }));
     expect(loadBalancerPaths([{ name: "c", objects: [namespace, ...bare, ...service] }], "10.50.0.0/16")[0].scheme).toBe("unknown");
   });

@@ -131,7 +131,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new BundleError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); --policies names a folder written by \`bulwark policies export\``);
+    throw new BundleError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); --policies names a folder written by \`bulwark policies export\``,
+    );
   }
 }
 
@@ -157,7 +159,9 @@ export function readBundle(dir: string): LoadedBundle {
   const manifest = parseManifest(manifestFile, readText(manifestFile));
   const recomputed = contentHashOf(manifest.files);
   if (recomputed !== manifest.contentHash) {
-    throw new BundleError(`${manifestFile}: contentHash ${manifest.contentHash} does not match its files list (${recomputed}): the manifest was edited; ${REGENERATE}`);
+    throw new BundleError(
+      `${manifestFile}: contentHash ${manifest.contentHash} does not match its files list (${recomputed}): the manifest was edited; ${REGENERATE}`,
+    );
   }
   const listedPaths = manifest.files.map((f) => f.path).sort();
   const expectedPaths = FILE_GROUPS.map((g) => g.path).sort();
@@ -170,7 +174,9 @@ export function readBundle(dir: string): LoadedBundle {
     const text = readText(file);
     const actual = sha256(text);
     if (actual !== entry.sha256) {
-      throw new BundleError(`${file}: SHA-256 ${actual} differs from ${entry.sha256} recorded in ${manifestFile}: the bundle was altered after export; ${REGENERATE}`);
+      throw new BundleError(
+        `${file}: SHA-256 ${actual} differs from ${entry.sha256} recorded in ${manifestFile}: the bundle was altered after export; ${REGENERATE}`,
+      );
     }
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) throw new BundleError(`${file}: invalid YAML (${doc.errors[0].message.split("\n")[0]}); ${REGENERATE}`);

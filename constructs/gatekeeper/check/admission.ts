@@ -70,7 +70,9 @@ function defaultRequestsFromLimits(container: Json): Json {
 function defaultHostPorts(container: Json): Json {
   if (!Array.isArray(container.ports)) return container;
   const ports = container.ports.map((port: unknown) =>
-    isMapping(port) && (port.hostPort === undefined || port.hostPort === 0) && port.containerPort !== undefined ? { ...port, hostPort: port.containerPort } : port,
+    isMapping(port) && (port.hostPort === undefined || port.hostPort === 0) && port.containerPort !== undefined
+      ? { ...port, hostPort: port.containerPort }
+      : port,
   );
   return { ...container, ports };
 }

@@ -133,14 +133,18 @@ export function createCheckerFromObjects(gatekeeperObjects: readonly Record<stri
       const plan = planInputs(inputs, defaultNamespace, stdin);
       const context: RunContext = { defaultNamespace, namespaceLabels: plan.namespaceLabels, baseDir: opts.baseDir };
       const workers = workerCount(opts.workers, plan.documents);
-      const perUnit = workers > 1 ? checkUnitsParallel(gatekeeperObjects, policySet, plan.units, context, workers) : checkUnitsHere(policySet, plan.units, context);
+      const perUnit =
+        workers > 1 ? checkUnitsParallel(gatekeeperObjects, policySet, plan.units, context, workers) : checkUnitsHere(policySet, plan.units, context);
       const results = perUnit.flat();
       const problems = [...plan.problems, ...plan.units.flatMap((unit) => unit.problems)];
       if (inputs.paths.length === 0 && (inputs.dockerfiles ?? []).length === 0) {
         problems.push({ file: "(arguments)", message: "no PATH given; name the manifest files or folders to check" });
       } else if (problems.length === 0 && results.length === 0 && plan.dockerfiles.length === 0) {
         // An empty folder, a wrong glob or comment-only files would otherwise pass as "no violation".
-        problems.push({ file: inputs.paths.join(" "), message: "no Kubernetes objects found (.yaml, .yml and .json files with apiVersion and kind); name the manifests to check" });
+        problems.push({
+          file: inputs.paths.join(" "),
+          message: "no Kubernetes objects found (.yaml, .yml and .json files with apiVersion and kind); name the manifests to check",
+        });
       }
       const dockerfileResults = checkDockerfiles(plan.dockerfiles, { allowedRegistries, allowedBaseImages: opts.allowedBaseImages }, problems);
       if (problems.length > 0) throw new CheckInputError(problems);

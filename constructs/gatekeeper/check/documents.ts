@@ -22,7 +22,7 @@ export function documentRanges(text: string): DocumentRange[] {
   let open = false; // a document is open and counted
   let hasContent = false;
   let lineNumber = 0;
-  for (let start = 0; ; ) {
+  for (let start = 0; ;) {
     const newline = text.indexOf("\n", start);
     const end = newline < 0 ? text.length : newline;
     lineNumber++;

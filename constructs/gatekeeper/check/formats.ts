@@ -34,7 +34,9 @@ export function toTextReport(report: CheckReport): string {
   const s = report.summary;
   const failing = report.results.filter((r) => r.violations.some((v) => v.enforcementAction === "deny")).length;
   const dockerfiles = s.dockerfiles > 0 ? `; ${s.dockerfiles} Dockerfiles, ${report.dockerfiles.filter((d) => d.findings.length > 0).length} failing` : "";
-  lines.push(`check: ${s.objects} objects, ${failing} denied, ${s.unchecked} not checked${dockerfiles}; violations: ${s.deny} deny, ${s.warn} warn, ${s.dryrun} dryrun`);
+  lines.push(
+    `check: ${s.objects} objects, ${failing} denied, ${s.unchecked} not checked${dockerfiles}; violations: ${s.deny} deny, ${s.warn} warn, ${s.dryrun} dryrun`,
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -35,7 +35,11 @@ export function readStdin(read: () => string = () => readFileSync(0, "utf8")): s
 }
 
 /** Checks each Dockerfile; a file docker could not build is a problem. */
-export function checkDockerfiles(dockerfiles: readonly { file: string; text: string }[], options: DockerfileRuleOptions, problems: InputProblem[]): DockerfileResult[] {
+export function checkDockerfiles(
+  dockerfiles: readonly { file: string; text: string }[],
+  options: DockerfileRuleOptions,
+  problems: InputProblem[],
+): DockerfileResult[] {
   const results: DockerfileResult[] = [];
   for (const { file, text } of dockerfiles) {
     try {

@@ -171,7 +171,15 @@ type ItemLine = (index: number) => number | undefined;
  * whose `items` is an array is a list, whatever its kind (List, PodList, DeploymentList...); a list inside a
  * list is refused, as kubectl refuses it.
  */
-export function pushObject(out: InputObject[], problems: InputProblem[], file: string, document: number, line: number, value: unknown, itemLine?: ItemLine): void {
+export function pushObject(
+  out: InputObject[],
+  problems: InputProblem[],
+  file: string,
+  document: number,
+  line: number,
+  value: unknown,
+  itemLine?: ItemLine,
+): void {
   if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
   if (typeof value !== "object" || Array.isArray(value)) {
     problems.push({ file, line, message: `document ${document} is not a Kubernetes object (a mapping with apiVersion and kind)` });
@@ -179,7 +187,11 @@ export function pushObject(out: InputObject[], problems: InputProblem[], file: s
   }
   const object = value as Record<string, unknown>;
   if ("items" in object && !Array.isArray(object.items)) {
-    problems.push({ file, line, message: `document ${document}: items = ${JSON.stringify(object.items)}: must be a list of objects (kubectl reads any object with items as a list)` });
+    problems.push({
+      file,
+      line,
+      message: `document ${document}: items = ${JSON.stringify(object.items)}: must be a list of objects (kubectl reads any object with items as a list)`,
+    });
     return;
   }
   if (!Array.isArray(object.items)) {

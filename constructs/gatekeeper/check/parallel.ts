@@ -94,7 +94,13 @@ export function checkUnitsParallel(
   const batches = batchesOf(units);
   const signal = new SharedArrayBuffer(4);
   const counter = new Int32Array(signal);
-  const setup = { gatekeeperObjects, namespaceLabels: [...context.namespaceLabels], defaultNamespace: context.defaultNamespace, baseDir: context.baseDir, signal };
+  const setup = {
+    gatekeeperObjects,
+    namespaceLabels: [...context.namespaceLabels],
+    defaultNamespace: context.defaultNamespace,
+    baseDir: context.baseDir,
+    signal,
+  };
   const pool = Array.from({ length: Math.max(1, Math.min(workers, batches.length)) }, () => startWorker(setup));
   let next = 0;
   const give = (port: MessagePort) => {
@@ -133,7 +139,13 @@ export function checkUnitsParallel(
 }
 
 /** Joins the batches of each documents unit; a unit with a declined document is read whole here. */
-function assemble(policySet: PolicySet, units: readonly InputUnit[], batches: readonly Batch[], results: CheckResult[][], context: RunContext): CheckResult[][] {
+function assemble(
+  policySet: PolicySet,
+  units: readonly InputUnit[],
+  batches: readonly Batch[],
+  results: CheckResult[][],
+  context: RunContext,
+): CheckResult[][] {
   const byUnit = new Map<number, Batch[]>();
   for (const batch of batches) byUnit.set(batch.unit, [...(byUnit.get(batch.unit) ?? []), batch]);
   for (const [index, unitBatches] of byUnit) {

@@ -14,14 +14,46 @@ type Severity = "9.0" | "8.0" | "7.0" | "5.0" | "3.0";
 
 /** What protects what, and how to fix, per Dockerfile rule. */
 const DOCKERFILE_HELP: Readonly<Record<string, { protects: string; fix: string; severity: Severity }>> = {
-  [DOCKERFILE_RULES.untagged.id]: { protects: "an untagged base image is `latest`: builds change without a change to the Dockerfile", fix: "name a version (`node:20.18`) or pin a digest (`@sha256:...`)", severity: "5.0" },
-  [DOCKERFILE_RULES.latest.id]: { protects: "`latest` moves: the same Dockerfile builds different images", fix: "name a version or pin a digest", severity: "5.0" },
-  [DOCKERFILE_RULES.registry.id]: { protects: "base images only from the registries the cluster admits (the allowed-registries policy), so a build cannot start from an unreviewed image", fix: "use a base image mirrored into an allowed registry, or allow it explicitly with `--allowed-base-image`", severity: "7.0" },
-  [DOCKERFILE_RULES.unresolved.id]: { protects: "a base image chosen at build time cannot be checked", fix: "give the `ARG` before `FROM` a default", severity: "3.0" },
-  [DOCKERFILE_RULES.rootUser.id]: { protects: "a container running as root turns an application bug into root in the container (and the restricted Pod Security profile rejects it)", fix: "end the final stage with `USER <non-root uid>`, e.g. `USER 10001`", severity: "7.0" },
-  [DOCKERFILE_RULES.volume.id]: { protects: "a volume over `/`, `/proc`, `/sys`, `/dev`, `/etc` or the Docker socket invites mounting the host into the container", fix: "declare volumes only for application data, e.g. `/data`", severity: "7.0" },
-  [DOCKERFILE_RULES.integrity.id]: { protects: "packages and scripts installed without signature or TLS verification can be replaced in transit", fix: "keep verification on; download to a file and check its checksum before running it", severity: "8.0" },
-  [DOCKERFILE_RULES.secret.id]: { protects: "a secret copied into a layer stays in the image (and every registry it is pushed to) even if a later layer deletes it", fix: "copy it only in a build stage the final image does not build on, or use `RUN --mount=type=secret`", severity: "9.0" },
+  [DOCKERFILE_RULES.untagged.id]: {
+    protects: "an untagged base image is `latest`: builds change without a change to the Dockerfile",
+    fix: "name a version (`node:20.18`) or pin a digest (`@sha256:...`)",
+    severity: "5.0",
+  },
+  [DOCKERFILE_RULES.latest.id]: {
+    protects: "`latest` moves: the same Dockerfile builds different images",
+    fix: "name a version or pin a digest",
+    severity: "5.0",
+  },
+  [DOCKERFILE_RULES.registry.id]: {
+    protects: "base images only from the registries the cluster admits (the allowed-registries policy), so a build cannot start from an unreviewed image",
+    fix: "use a base image mirrored into an allowed registry, or allow it explicitly with `--allowed-base-image`",
+    severity: "7.0",
+  },
+  [DOCKERFILE_RULES.unresolved.id]: {
+    protects: "a base image chosen at build time cannot be checked",
+    fix: "give the `ARG` before `FROM` a default",
+    severity: "3.0",
+  },
+  [DOCKERFILE_RULES.rootUser.id]: {
+    protects: "a container running as root turns an application bug into root in the container (and the restricted Pod Security profile rejects it)",
+    fix: "end the final stage with `USER <non-root uid>`, e.g. `USER 10001`",
+    severity: "7.0",
+  },
+  [DOCKERFILE_RULES.volume.id]: {
+    protects: "a volume over `/`, `/proc`, `/sys`, `/dev`, `/etc` or the Docker socket invites mounting the host into the container",
+    fix: "declare volumes only for application data, e.g. `/data`",
+    severity: "7.0",
+  },
+  [DOCKERFILE_RULES.integrity.id]: {
+    protects: "packages and scripts installed without signature or TLS verification can be replaced in transit",
+    fix: "keep verification on; download to a file and check its checksum before running it",
+    severity: "8.0",
+  },
+  [DOCKERFILE_RULES.secret.id]: {
+    protects: "a secret copied into a layer stays in the image (and every registry it is pushed to) even if a later layer deletes it",
+    fix: "copy it only in a build stage the final image does not build on, or use `RUN --mount=type=secret`",
+    severity: "9.0",
+  },
 };
 
 /** A SARIF reportingDescriptor. */
@@ -60,7 +92,11 @@ function templatesByKind(objects: readonly Record<string, unknown>[]): Map<strin
     const kind = ((object.spec ?? {}) as { crd?: { spec?: { names?: { kind?: string } } } }).crd?.spec?.names?.kind;
     if (!kind) continue;
     const annotations = meta.annotations ?? {};
-    out.set(kind, { description: annotations.description ?? `Gatekeeper constraint kind ${kind}`, bundles: (annotations[BUNDLES_ANNOTATION] ?? "").split(",").filter(Boolean), policy: annotations["bulwark.dev/policy"] ?? kind });
+    out.set(kind, {
+      description: annotations.description ?? `Gatekeeper constraint kind ${kind}`,
+      bundles: (annotations[BUNDLES_ANNOTATION] ?? "").split(",").filter(Boolean),
+      policy: annotations["bulwark.dev/policy"] ?? kind,
+    });
   }
   return out;
 }
@@ -80,12 +116,39 @@ export function sarifRules(ids: readonly string[], gatekeeperObjects: readonly R
     if (rule) {
       const help = DOCKERFILE_HELP[id];
       const hadolint = rule.hadolint ? ` Same check as hadolint ${rule.hadolint}.` : "";
-      return describe(id, `Dockerfile: ${rule.title}${rule.hadolint ? ` (hadolint ${rule.hadolint})` : ""}`, `${rule.title}.${hadolint}`, help.protects, help.fix, "docs/policies.md#dockerfile-rules", help.severity, ["dockerfile", ...(rule.hadolint ? [rule.hadolint] : [])]);
+      return describe(
+        id,
+        `Dockerfile: ${rule.title}${rule.hadolint ? ` (hadolint ${rule.hadolint})` : ""}`,
+        `${rule.title}.${hadolint}`,
+        help.protects,
+        help.fix,
+        "docs/policies.md#dockerfile-rules",
+        help.severity,
+        ["dockerfile", ...(rule.hadolint ? [rule.hadolint] : [])],
+      );
     }
     if (id === NOT_CHECKED_RULE) {
-      return describe(id, "Pod template not checked", "An object with a pod template (spec.template.spec.containers) of a kind no ExpansionTemplate covers: neither check nor Gatekeeper sees its containers.", "workloads of custom kinds (Argo Rollouts, Knative Services) escape every pod policy", "check the Pods they create, or add an ExpansionTemplate for the kind; `--fail-on-unchecked` fails the run", "docs/policies.md#check-in-ci", "3.0", ["kubernetes", "coverage"]);
+      return describe(
+        id,
+        "Pod template not checked",
+        "An object with a pod template (spec.template.spec.containers) of a kind no ExpansionTemplate covers: neither check nor Gatekeeper sees its containers.",
+        "workloads of custom kinds (Argo Rollouts, Knative Services) escape every pod policy",
+        "check the Pods they create, or add an ExpansionTemplate for the kind; `--fail-on-unchecked` fails the run",
+        "docs/policies.md#check-in-ci",
+        "3.0",
+        ["kubernetes", "coverage"],
+      );
     }
     const info = templates.get(id) ?? { description: `Gatekeeper constraint kind ${id}`, bundles: [], policy: id };
-    return describe(id, `${info.policy}: ${id}`, info.description, "the cluster admits only what this policy allows; the same CEL runs here and in Gatekeeper", "change the manifest as the message says, or ask the platform team for an exemption in the stack file", "docs/policies.md#the-policies", gatekeeperSeverity(info), ["kubernetes", "gatekeeper", ...info.bundles]);
+    return describe(
+      id,
+      `${info.policy}: ${id}`,
+      info.description,
+      "the cluster admits only what this policy allows; the same CEL runs here and in Gatekeeper",
+      "change the manifest as the message says, or ask the platform team for an exemption in the stack file",
+      "docs/policies.md#the-policies",
+      gatekeeperSeverity(info),
+      ["kubernetes", "gatekeeper", ...info.bundles],
+    );
   });
 }

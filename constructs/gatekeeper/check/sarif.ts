@@ -48,7 +48,15 @@ function collectResults(report: CheckReport): SarifResult[] {
         properties: { constraint: v.policy, enforcementAction: v.enforcementAction, document: r.document },
       });
     }
-    if (r.unchecked) out.push({ ruleId: NOT_CHECKED_RULE, level: "note", text: `${objectName(r)}: not checked: ${r.unchecked}`, file: r.file, line: r.line, properties: { document: r.document } });
+    if (r.unchecked)
+      out.push({
+        ruleId: NOT_CHECKED_RULE,
+        level: "note",
+        text: `${objectName(r)}: not checked: ${r.unchecked}`,
+        file: r.file,
+        line: r.line,
+        properties: { document: r.document },
+      });
   }
   for (const d of report.dockerfiles) {
     for (const f of d.findings) out.push({ ruleId: f.rule, level: "error", text: f.message, file: d.file, line: f.line, properties: {} });

@@ -92,12 +92,22 @@ function addNamespace(namespaces: Map<string, Record<string, string>>, raw: Read
 }
 
 /** The first pass over every input (see the file comment); problems stay with the unit they belong to. */
-export function planInputs(inputs: CheckInputs, defaultNamespace: string, stdin: () => string = readStdin): InputPlan & { namespaceLabels: Map<string, Record<string, string>> } {
+export function planInputs(
+  inputs: CheckInputs,
+  defaultNamespace: string,
+  stdin: () => string = readStdin,
+): InputPlan & { namespaceLabels: Map<string, Record<string, string>> } {
   const problems: InputProblem[] = [];
   const units: InputUnit[] = [];
   const dockerfiles: { file: string; text: string }[] = [];
   const namespaceLabels = new Map<string, Record<string, string>>();
-  const plan = () => ({ problems, units, dockerfiles, namespaceLabels, documents: units.reduce((n, u) => n + (u.kind === "documents" ? u.ranges.length : u.objects.length), 0) });
+  const plan = () => ({
+    problems,
+    units,
+    dockerfiles,
+    namespaceLabels,
+    documents: units.reduce((n, u) => n + (u.kind === "documents" ? u.ranges.length : u.objects.length), 0),
+  });
   const readText = (file: string, into: InputProblem[]): string | undefined => {
     try {
       return readFileSync(file, "utf8");
@@ -115,7 +125,10 @@ export function planInputs(inputs: CheckInputs, defaultNamespace: string, stdin:
     const text = file === STDIN ? stdin() : readText(file, problems);
     if (text !== undefined) dockerfiles.push({ file: file === STDIN ? "(stdin)" : file, text });
   }
-  for (const file of collectFiles(inputs.paths.filter((p) => p !== STDIN), problems)) {
+  for (const file of collectFiles(
+    inputs.paths.filter((p) => p !== STDIN),
+    problems,
+  )) {
     const fileProblems: InputProblem[] = [];
     const text = readText(file, fileProblems);
     if (text === undefined) units.push(objectsUnit(file, [], fileProblems));
@@ -152,7 +165,8 @@ export function checkDocuments(
     if (!read) return false;
     inputs.length = 0;
     pushObject(inputs, problems, batch.file, batch.firstDocument + i + 1, range.line, read.value);
-    for (const input of decodableObjects(inputs, problems)) out.push(checkPrepared(policySet, input, prepareObject(input.object, context.defaultNamespace), context));
+    for (const input of decodableObjects(inputs, problems))
+      out.push(checkPrepared(policySet, input, prepareObject(input.object, context.defaultNamespace), context));
   }
   return true;
 }

@@ -58,7 +58,6 @@ export class ConstraintMemos {
   }
 }
 
-
 /** What a parsed expression reads: its identifiers, and the `X` of each `variables.X` selection. */
 interface NamesUsed {
   readonly identifiers: Set<string>;

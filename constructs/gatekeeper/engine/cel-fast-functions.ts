@@ -38,7 +38,13 @@ function arithmetic(name: string, a: FastValue, b: FastValue, ints: (x: bigint, 
 function add(a: FastValue, b: FastValue): FastValue {
   if (typeof a === "string" && typeof b === "string") return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === 0 ? b : b.length === 0 ? a : a.concat(b);
-  return arithmetic("_+_", a, b, (x, y) => checkedInt(x + y), (x, y) => x + y);
+  return arithmetic(
+    "_+_",
+    a,
+    b,
+    (x, y) => checkedInt(x + y),
+    (x, y) => x + y,
+  );
 }
 
 function size(value: FastValue): bigint {
@@ -122,11 +128,31 @@ export const GLOBALS: Readonly<Record<string, FastFunction>> = {
   "_>_/2": (a, b) => celCompare(a, b) > 0,
   "_>=_/2": (a, b) => celCompare(a, b) >= 0,
   "_+_/2": add,
-  "_-_/2": (a, b) => arithmetic("_-_", a, b, (x, y) => checkedInt(x - y), (x, y) => x - y),
-  "_*_/2": (a, b) => arithmetic("_*_", a, b, (x, y) => checkedInt(x * y), (x, y) => x * y),
+  "_-_/2": (a, b) =>
+    arithmetic(
+      "_-_",
+      a,
+      b,
+      (x, y) => checkedInt(x - y),
+      (x, y) => x - y,
+    ),
+  "_*_/2": (a, b) =>
+    arithmetic(
+      "_*_",
+      a,
+      b,
+      (x, y) => checkedInt(x * y),
+      (x, y) => x * y,
+    ),
   "_/_/2": (a, b) =>
-    arithmetic("_/_", a, b, (x, y) => (y === 0n ? fault("int divide by zero") : checkedInt(x / y)), (x, y) => x / y),
-  "_%_/2": (a, b) => (y => (y === 0n ? fault("int modulus by zero") : int("_%_", a) % y))(int("_%_", b)),
+    arithmetic(
+      "_/_",
+      a,
+      b,
+      (x, y) => (y === 0n ? fault("int divide by zero") : checkedInt(x / y)),
+      (x, y) => x / y,
+    ),
+  "_%_/2": (a, b) => ((y) => (y === 0n ? fault("int modulus by zero") : int("_%_", a) % y))(int("_%_", b)),
   "!_/1": (a) => (typeof a === "boolean" ? !a : noOverload("!_", a)),
   "-_/1": (a) => (typeof a === "bigint" ? checkedInt(-a) : typeof a === "number" ? -a : noOverload("-_", a)),
   "_[_]/2": index,

@@ -132,7 +132,6 @@ export class ClosureTemplate implements CompiledTemplate {
       return undefined;
     }
   }
-
 }
 
 /** One evaluation of one template on one object under one constraint, on the closure engine. */

@@ -263,7 +263,10 @@ function compileCall(call: Call, scope: Scope): Closure {
   if (target?.exprKind.case === "identExpr") {
     const qualified = `${target.exprKind.value.name}.${name}/${call.args.length}`;
     if (Object.prototype.hasOwnProperty.call(NAMESPACED, qualified)) {
-      return applied(NAMESPACED[qualified], call.args.map((arg) => compileNode(arg, scope)));
+      return applied(
+        NAMESPACED[qualified],
+        call.args.map((arg) => compileNode(arg, scope)),
+      );
     }
   }
   const args = call.args.map((arg) => compileNode(arg, scope));

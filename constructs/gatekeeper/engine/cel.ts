@@ -156,7 +156,9 @@ const compiledCache = new Map<string, CompiledTemplate>();
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -181,7 +183,29 @@ export function compileTemplate(template: unknown): CompiledTemplate {
  * celReservedSymbols). Without this check a template runs here and in Gatekeeper's webhook but gets no VAP.
  */
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-const CEL_RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
+const CEL_RESERVED = new Set([
+  "true",
+  "false",
+  "null",
+  "in",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+]);
 
 function compileSource(name: string, kind: string, source: CelSource): CelTemplate {
   const declared = new Set<string>();
@@ -192,7 +216,12 @@ function compileSource(name: string, kind: string, source: CelSource): CelTempla
       throw new TemplateCompileError(name, `variables[${i}].name`, variable.name, "is a Gatekeeper built-in variable name");
     }
     if (!CEL_IDENTIFIER.test(variable.name) || CEL_RESERVED.has(variable.name)) {
-      throw new TemplateCompileError(name, `variables[${i}].name`, variable.name, "is not a CEL identifier the API server accepts (a CEL reserved word, or not [_a-zA-Z][_a-zA-Z0-9]*); rename it");
+      throw new TemplateCompileError(
+        name,
+        `variables[${i}].name`,
+        variable.name,
+        "is not a CEL identifier the API server accepts (a CEL reserved word, or not [_a-zA-Z][_a-zA-Z0-9]*); rename it",
+      );
     }
   });
   const all = [
@@ -204,9 +233,7 @@ function compileSource(name: string, kind: string, source: CelSource): CelTempla
     variables.push({ name: v.name, expr: compileExpression(name, field, v.expression, declared) });
     declared.add(v.name);
   }
-  const matchConditions = (source.matchConditions ?? []).map((c, i) =>
-    compileExpression(name, `matchConditions[${i}].expression`, c.expression, declared),
-  );
+  const matchConditions = (source.matchConditions ?? []).map((c, i) => compileExpression(name, `matchConditions[${i}].expression`, c.expression, declared));
   if (!Array.isArray(source.validations) || source.validations.length === 0) {
     throw new TemplateCompileError(name, "validations", "", "must list at least one validation");
   }
@@ -214,9 +241,7 @@ function compileSource(name: string, kind: string, source: CelSource): CelTempla
     check: compileExpression(name, `validations[${i}].expression`, v.expression, declared),
     message: v.message,
     messageExpression:
-      v.messageExpression === undefined
-        ? undefined
-        : compileExpression(name, `validations[${i}].messageExpression`, v.messageExpression, declared),
+      v.messageExpression === undefined ? undefined : compileExpression(name, `validations[${i}].messageExpression`, v.messageExpression, declared),
   }));
 
   return new CelTemplate(name, kind, memoizable(variables), matchConditions, validations);
@@ -241,9 +266,7 @@ function memoizable(variables: readonly { name: string; expr: CompiledExpression
     const reads = new Set(expr.reads);
     for (const used of expr.uses) for (const read of out.get(used)?.reads ?? []) reads.add(read);
     const readsParams = reads.has("params");
-    const objectKey = readsParams
-      ? undefined
-      : JSON.stringify([expr.text, expr.uses.map((used) => [used, out.get(used)?.objectKey ?? ""])]);
+    const objectKey = readsParams ? undefined : JSON.stringify([expr.text, expr.uses.map((used) => [used, out.get(used)?.objectKey ?? ""])]);
     const perConstraint = readsParams && !OBJECT_BINDINGS.some((binding) => reads.has(binding));
     out.set(name, { name, expr, objectKey, perConstraint, reads });
   }
@@ -309,7 +332,6 @@ export class CelTemplate implements CompiledTemplate {
     }
     return messages;
   }
-
 }
 
 /** One evaluation of one template on one object under one constraint. */

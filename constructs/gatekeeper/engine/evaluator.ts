@@ -179,7 +179,8 @@ export class PolicySet {
     const k8s = object as K8sObject;
     const violations = this.evaluateOne(k8s, options, "", undefined);
     for (const expanded of expandObject(k8s, this.expansions)) {
-      const override = expanded.enforcementAction === undefined ? undefined : toEnforcement(expanded.enforcementAction, `ExpansionTemplate ${expanded.template}`);
+      const override =
+        expanded.enforcementAction === undefined ? undefined : toEnforcement(expanded.enforcementAction, `ExpansionTemplate ${expanded.template}`);
       violations.push(...this.evaluateOne(expanded.object, options, `[Implied by ${expanded.template}] `, override));
     }
     return violations;

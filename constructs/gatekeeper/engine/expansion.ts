@@ -61,9 +61,7 @@ export function expandObject(object: Record<string, unknown>, templates: readonl
   const parentMeta = (object.metadata ?? {}) as Record<string, unknown>;
   const out: ExpandedObject[] = [];
   for (const template of templates) {
-    const applies = template.spec.applyTo.some(
-      (a) => listed(a.groups, group) && listed(a.kinds, kind) && listed(a.versions, version),
-    );
+    const applies = template.spec.applyTo.some((a) => listed(a.groups, group) && listed(a.kinds, kind) && listed(a.versions, version));
     if (!applies) continue;
     const source = fieldAt(object, template.spec.templateSource);
     // A workload without the template field cannot be admitted anyway; nothing to expand.

@@ -76,7 +76,6 @@ export function globMatches(pattern: string, value: string): boolean {
   return pattern === value;
 }
 
-
 function kindsMatch(kinds: readonly MatchKind[] | undefined, group: string, kind: string): boolean {
   if (!kinds || kinds.length === 0) return true;
   return kinds.some((entry) => {

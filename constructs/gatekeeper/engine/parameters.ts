@@ -33,7 +33,10 @@ export function parameterProblems(template: Readonly<Record<string, unknown>>, p
   if (validate(parameters)) return [];
   return (validate.errors ?? []).map((e) => {
     const path = e.instancePath.replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".");
-    const value = e.instancePath.split("/").slice(1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);
+    const value = e.instancePath
+      .split("/")
+      .slice(1)
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);
     return `spec.parameters${path}: ${JSON.stringify(value)} ${e.message ?? "is invalid"}`;
   });
 }

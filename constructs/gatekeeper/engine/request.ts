@@ -36,4 +36,3 @@ export function requestFor(object: unknown, userInfo?: RequestUserInfo): CelInpu
     dryRun: false,
   });
 }
-

@@ -52,10 +52,12 @@ function readYaml(file: string): unknown {
 }
 
 function readObjects(file: string): Record<string, unknown>[] {
-  return parseAllDocuments(readFileSync(file, "utf8")).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message}`);
-    return doc.toJS() as Record<string, unknown>;
-  }).filter((object) => object !== null);
+  return parseAllDocuments(readFileSync(file, "utf8"))
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message}`);
+      return doc.toJS() as Record<string, unknown>;
+    })
+    .filter((object) => object !== null);
 }
 
 function isAllowedCase(assertions: readonly SuiteAssertion[]): boolean {

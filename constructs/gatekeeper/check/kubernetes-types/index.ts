@@ -56,7 +56,8 @@ function mismatch(token: string, value: unknown): string | undefined {
 }
 
 /** `a.b`, or `a["x.y/z"]` for a map key that is not a plain name (label and annotation keys). */
-const join = (path: string, key: string) => (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? (path === "" ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`);
+const join = (path: string, key: string) =>
+  /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? (path === "" ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
 
 function walk(token: string, value: unknown, path: string, out: FieldTypeProblem[]): void {
   if (value === null || value === undefined) return;
