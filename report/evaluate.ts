@@ -1,4 +1,5 @@
 /** Evaluates the catalog against one stack's evidence: a status per control, sorted and deterministic. */
+import { deploysLoadBalancerController } from "../config/deploy";
 import { CONTROLS } from "./catalog";
 import type { CheckOutcome, Control, EvidenceContext, Status } from "./types";
 import { STATUSES } from "./types";
@@ -21,6 +22,15 @@ function awsSideElsewhere(ctx: EvidenceContext, control: Control): boolean {
   return ctx.config.deploy?.target === "existing" && awsSide && control.enforcement.mechanism !== "organizational";
 }
 
+/** The detail of a control whose component is not deployed on this target. */
+export const LOAD_BALANCER_CONTROLLER_ELSEWHERE =
+  "not verified: cluster made elsewhere, reached by a kubeconfig only (bulwark:deploy.target existing without eksClusterName): Bulwark deploys no load balancer controller or IngressClasses there";
+
+/** Is the component this control lives in absent on this target? */
+function componentElsewhere(ctx: EvidenceContext, control: Control): boolean {
+  return control.needs === "load-balancer-controller" && !deploysLoadBalancerController(ctx.config.deploy);
+}
+
 /** Maps a predicate's outcome to a status; organizational guidance is never enforced. */
 export function statusOf(control: Control, outcome: CheckOutcome | undefined): Status {
   if (!control.check || control.enforcement.mechanism === "organizational") return "organizational";
@@ -33,6 +43,7 @@ export function statusOf(control: Control, outcome: CheckOutcome | undefined): S
 export function evaluateControls(ctx: EvidenceContext, controls: readonly Control[] = CONTROLS): ControlResult[] {
   return controls.map((control) => {
     if (awsSideElsewhere(ctx, control)) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: CLUSTER_MADE_ELSEWHERE };
+    if (componentElsewhere(ctx, control)) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: LOAD_BALANCER_CONTROLLER_ELSEWHERE };
     let outcome: CheckOutcome | undefined;
     if (control.check) {
       try {

@@ -26,7 +26,8 @@ const STATUS_MEANING: Readonly<Record<Status, string>> = {
   enforced: "in the plan/manifests with the right settings; its effect needs AWS or a live cluster to observe",
   partial: "in place with a named gap",
   organizational: "guidance no code can enforce; never counted as enforced",
-  "not-verified": "not verified: cluster made elsewhere (an AWS-side control Bulwark neither deploys nor sees); never counted as enforced",
+  "not-verified":
+    "not verified: cluster made elsewhere (a control of its AWS side, or of a component Bulwark does not deploy there, that Bulwark neither deploys nor sees); never counted as enforced",
   missing: "not in place for this stack",
 };
 

@@ -110,6 +110,13 @@ export interface Control {
   readonly test?: TestRef;
   /** The evidence predicate; none for organizational guidance, which is never counted as enforced. */
   readonly check?: (ctx: EvidenceContext) => CheckOutcome;
+  /**
+   * A component the control lives in that Bulwark deploys only on some targets: the AWS Load Balancer
+   * Controller (and its IngressClasses) is not deployed onto a cluster made elsewhere reached by a bare
+   * kubeconfig, so there the control is not verified, never missing or enforced.
+   * @default none: the control is Bulwark's wherever it deploys
+   */
+  readonly needs?: "load-balancer-controller";
 }
 
 /**

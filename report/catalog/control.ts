@@ -97,6 +97,8 @@ export interface Meta {
   readonly nsa?: string;
   readonly cis?: string;
   readonly bp?: string;
+  /** A component Bulwark deploys only on some targets (see {@link Control.needs}). @default none */
+  readonly needs?: Control["needs"];
 }
 
 function sources(meta: Meta): ControlSources {
@@ -109,7 +111,16 @@ function sources(meta: Meta): ControlSources {
 }
 
 export function control(meta: Meta, mechanism: "resource" | "construct" | "constraint", name: string, test: TestRef, check: Control["check"]): Control {
-  return { id: meta.id, title: meta.title, layer: meta.layer, sources: sources(meta), enforcement: { mechanism, name }, test, check };
+  return {
+    id: meta.id,
+    title: meta.title,
+    layer: meta.layer,
+    sources: sources(meta),
+    enforcement: { mechanism, name },
+    test,
+    check,
+    ...(meta.needs ? { needs: meta.needs } : {}),
+  };
 }
 
 export function organizational(meta: Meta): Control {

@@ -165,6 +165,7 @@ export const guardrailControls: Control[] = [
   control(
     {
       id: "AWS-LB-CONTROLLER-INTERNAL",
+      needs: "load-balancer-controller",
       title:
         "Load balancers are internal by default: the AWS Load Balancer Controller handles every new LoadBalancer Service, defaults to internal, and the default IngressClass forces internal ALBs",
       layer: "aws",
@@ -196,6 +197,7 @@ export const guardrailControls: Control[] = [
   control(
     {
       id: "K8S-INGRESS-INTERNAL",
+      needs: "load-balancer-controller",
       title:
         "Ingresses get internal ALBs: the default IngressClass's IngressClassParams force internal; an internet-facing class exists only for the public namespaces and its params refuse every other namespace",
       layer: "cluster",
