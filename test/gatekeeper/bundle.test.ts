@@ -11,22 +11,15 @@ import { createChecker, createCheckerFromObjects, synthesizeGatekeeperObjects } 
 import { runCheck } from "../../stacks/check";
 import { runPolicies } from "../../stacks/policies";
 import { bulwarkVersion } from "../../stacks/stack-source";
+import { captureOutput } from "../support/capture";
 import { REPO_ROOT, devConfig } from "../support/repo";
 import { controllersWith, goodContainer, goodPodSpec, podWith } from "./fixtures";
 
 const EXAMPLE_BUNDLE = join(REPO_ROOT, "examples", "app-repo", "policies");
 
 function capture(body: () => number): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: body(), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { result, stdout, stderr } = captureOutput(body);
+  return { code: result, stdout, stderr };
 }
 
 const exported = exportPolicyBundle(devConfig(), { stack: "dev", bulwarkVersion: bulwarkVersion() });

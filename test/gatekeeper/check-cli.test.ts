@@ -4,28 +4,14 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { runCheck } from "../../stacks/check";
 import { UsageError } from "../../stacks/cli";
+import { captureOutput } from "../support/capture";
 import { REPO_ROOT, runStackCommand } from "../support/repo";
 import { sarifSchemaErrors } from "../support/sarif-schema";
 import { controllersWith, goodContainer, goodPodSpec, podWith } from "./fixtures";
 
 function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = runCheck(args, REPO_ROOT);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { result, stdout, stderr } = captureOutput(() => runCheck(args, REPO_ROOT));
+  return { code: result, stdout, stderr };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-check-"));

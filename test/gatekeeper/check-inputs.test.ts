@@ -9,20 +9,13 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { SUBCOMMANDS, bulwarkMain } from "../../stacks/bulwark";
 import { runCheck } from "../../stacks/check";
+import { captureOutput } from "../support/capture";
 import { REPO_ROOT } from "../support/repo";
 import { goodContainer, goodPodSpec, podWith } from "./fixtures";
 
 function capture(body: () => number): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: body(), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { result, stdout, stderr } = captureOutput(body);
+  return { code: result, stdout, stderr };
 }
 
 const check = (args: string[], stdin?: string) => capture(() => runCheck(args, REPO_ROOT, stdin === undefined ? undefined : () => stdin));

@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { runCheck } from "../../stacks/check";
+import { captureOutput } from "../support/capture";
 import { REPO_ROOT } from "../support/repo";
 import { sarifSchemaErrors } from "../support/sarif-schema";
 import { goodContainer, goodPodSpec, podWith } from "./fixtures";
@@ -32,14 +33,8 @@ interface Sarif {
 }
 
 function sarifOf(args: string[]): { code: number; sarif: Sarif } {
-  let stdout = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  try {
-    const code = runCheck(["--format", "sarif", ...args], REPO_ROOT);
-    return { code, sarif: JSON.parse(stdout) as Sarif };
-  } finally {
-    out.mockRestore();
-  }
+  const { result, stdout } = captureOutput(() => runCheck(["--format", "sarif", ...args], REPO_ROOT));
+  return { code: result, sarif: JSON.parse(stdout) as Sarif };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-sarif-"));
