@@ -22,3 +22,17 @@ require_go() {
     exit 2
   fi
 }
+
+# The local replace directives (`=> ./x`, `=> ../x`) of go.mod $1 whose module it also requires, one
+# "<module> <required version>" line each: the published version to point each at when the module is built
+# outside its own repository (a local path does not exist in the module zip, or does not apply to a dependency).
+local_replaces() {
+  go mod edit -json "$1" | jq -r '
+      (.Require // []) as $req
+      | (.Replace // [])[]
+      | select(.New.Path | startswith("./") or startswith("../"))
+      | .Old.Path as $old
+      | ($req | map(select(.Path == $old)) | first) as $r
+      | select($r != null)
+      | "\($old) \($r.Version)"'
+}

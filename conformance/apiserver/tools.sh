@@ -25,14 +25,9 @@ build_wrapped() {
   gomod="$(go mod download -json "$module@$version" | jq -r .GoMod)"
   {
     printf 'module bulwark.local/wrapper\n\ngo %s\n\nrequire %s %s\n\n' "$(go mod edit -json "$gomod" | jq -r .Go)" "$module" "$version"
-    go mod edit -json "$gomod" | jq -r --arg placeholder "$placeholder" '
-      (.Require // []) as $req
-      | (.Replace // [])[]
-      | select(.New.Path | startswith("./") or startswith("../"))
-      | .Old.Path as $old
-      | ($req | map(select(.Path == $old)) | first) as $r
-      | select($r != null)
-      | "replace \($old) => \($old) \(if $r.Version == "v0.0.0" then $placeholder else $r.Version end)"'
+    local_replaces "$gomod" | while read -r path required; do
+      echo "replace $path => $path $([[ "$required" == v0.0.0 ]] && echo "$placeholder" || echo "$required")"
+    done
   } >"$dir/wrapper/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$dir/wrapper/tools.go"
   (cd "$dir/wrapper" && go mod tidy >&2 && go build -trimpath -ldflags "-s -w $ldflags" -o "$bin.tmp" "$pkg")

@@ -28,14 +28,7 @@ build_module_copy() {
   cp -r "$(jq -r .Dir <<<"$info")" "$src"
   chmod -R u+w "$src"
   gomod="$src/go.mod"
-  replaces="$(go mod edit -json "$gomod" | jq -r '
-      (.Require // []) as $req
-      | (.Replace // [])[]
-      | select(.New.Path | startswith("./") or startswith("../"))
-      | .Old.Path as $old
-      | ($req | map(select(.Path == $old)) | first) as $r
-      | select($r != null)
-      | "-replace=\($old)=\($old)@\($r.Version)"')"
+  replaces="$(local_replaces "$gomod" | while read -r path required; do echo "-replace=$path=$path@$required"; done)"
   # shellcheck disable=SC2086 # one -replace flag per line, none with spaces
   [[ -z "$replaces" ]] || go mod edit $replaces "$gomod"
   (cd "$src" && if [[ -n "$prepare" ]]; then eval "$prepare"; fi \
