@@ -16,7 +16,7 @@ import {
   toTextReport,
 } from "../constructs/gatekeeper/check";
 import { UsageError, parseCommandLine, runCommand } from "./cli";
-import { bulwarkVersion, loadStack } from "./stack-source";
+import { bulwarkVersion, loadStack, STACK_OPTIONS } from "./stack-source";
 
 export const CHECK_USAGE = `Usage: npm run check -- [--stack dev | --stack-file PATH | --policies DIR]
                          [--bundle all|pss-baseline|pss-restricted|general] [--pss-version vX.Y]
@@ -58,8 +58,7 @@ const BUNDLE_CHOICES: readonly string[] = ["all", ...BUNDLES];
 const MAX_WORKERS = 64;
 
 const CHECK_OPTIONS = {
-  stack: { type: "string" },
-  "stack-file": { type: "string" },
+  ...STACK_OPTIONS,
   policies: { type: "string" },
   bundle: { type: "string" },
   "pss-version": { type: "string" },

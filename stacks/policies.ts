@@ -4,7 +4,7 @@ import { BUNDLES } from "../constructs/gatekeeper/policy";
 import type { BundleSelection } from "../constructs/gatekeeper/policy";
 import { exportPolicyBundle, writeBundle } from "../constructs/gatekeeper/bundle";
 import { UsageError, parseCommandLine, runCommand } from "./cli";
-import { bulwarkVersion, loadStack } from "./stack-source";
+import { bulwarkVersion, loadStack, refuseBothStackOptions, STACK_OPTIONS } from "./stack-source";
 
 export const POLICIES_USAGE = `Usage: npm run policies -- export [--stack <name> | --stack-file PATH] --out <dir>
                                    [--bundle all|pss-baseline|pss-restricted|general] [--pss-version vX.Y]
@@ -34,8 +34,7 @@ export function runPolicies(argv: readonly string[], projectDir = "."): number {
   const { values, positionals } = parseCommandLine(
     argv,
     {
-      stack: { type: "string" },
-      "stack-file": { type: "string" },
+      ...STACK_OPTIONS,
       out: { type: "string" },
       bundle: { type: "string" },
       "pss-version": { type: "string" },
@@ -49,7 +48,7 @@ export function runPolicies(argv: readonly string[], projectDir = "."): number {
   }
   if (positionals.length !== 1 || positionals[0] !== "export") throw new UsageError(`policies ${positionals.join(" ")}: the one action is \`export\``);
   if (values.out === undefined) throw new UsageError("policies export: --out <dir> is required");
-  if (values.stack !== undefined && values["stack-file"] !== undefined) throw new UsageError("give --stack or --stack-file, not both");
+  refuseBothStackOptions(values);
   const selection = values.bundle ?? "all";
   if (!BUNDLE_CHOICES.includes(selection)) throw new UsageError(`--bundle ${selection}: must be one of ${BUNDLE_CHOICES.join(", ")}`);
   const pssVersion = values["pss-version"];

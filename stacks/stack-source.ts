@@ -47,6 +47,11 @@ export function loadStack(options: { readonly stack?: string; readonly stackFile
   return { name, config: parseStackYaml(name, text, file) };
 }
 
+/** `--stack` and `--stack-file` name the same thing: giving both is a usage error. */
+export function refuseBothStackOptions(values: { readonly stack?: string; readonly "stack-file"?: string }): void {
+  if (values.stack !== undefined && values["stack-file"] !== undefined) throw new UsageError("give --stack or --stack-file, not both");
+}
+
 /** The stack options every stack command takes. */
 export const STACK_OPTIONS = { stack: { type: "string" }, "stack-file": { type: "string" } } as const;
 
@@ -55,8 +60,8 @@ export const STACK_OPTIONS = { stack: { type: "string" }, "stack-file": { type: 
  * and its folder, for the commands that plan the program (whose config is the stack file's, by name).
  */
 export function stackLocation(values: { readonly stack?: string; readonly "stack-file"?: string }): { stack: string; projectDir: string } {
+  refuseBothStackOptions(values);
   const file = values["stack-file"];
-  if (values.stack !== undefined && file !== undefined) throw new UsageError("give --stack or --stack-file, not both");
   if (file === undefined) return { stack: values.stack ?? "dev", projectDir: "." };
   const name = /^Pulumi\.(.+)\.yaml$/.exec(basename(file))?.[1];
   if (!name)

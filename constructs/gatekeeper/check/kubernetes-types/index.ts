@@ -106,6 +106,7 @@ const MAX_PROBLEMS_PER_OBJECT = 5;
 export function decodableObjects(objects: readonly InputObject[], problems: InputProblem[]): InputObject[] {
   return objects.filter((input) => {
     const found = fieldTypeProblems(input.object);
+    if (found.length === 0) return true;
     const name = ((input.object.metadata ?? {}) as { name?: unknown }).name ?? "(unnamed)";
     for (const p of found.slice(0, MAX_PROBLEMS_PER_OBJECT)) {
       problems.push({
@@ -114,6 +115,6 @@ export function decodableObjects(objects: readonly InputObject[], problems: Inpu
         message: `document ${input.document} (${String(input.object.kind)} ${String(name)}): ${p.path} = ${JSON.stringify(p.value)}: must be ${p.expected}; the API server cannot decode it, so kubectl apply fails`,
       });
     }
-    return found.length === 0;
+    return false;
   });
 }
