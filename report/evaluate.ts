@@ -26,9 +26,11 @@ function awsSideElsewhere(ctx: EvidenceContext, control: Control): boolean {
 export const LOAD_BALANCER_CONTROLLER_ELSEWHERE =
   "not verified: cluster made elsewhere, reached by a kubeconfig only (bulwark:deploy.target existing without eksClusterName): Bulwark deploys no load balancer controller or IngressClasses there";
 
-/** Is the component this control lives in absent on this target? */
-function componentElsewhere(ctx: EvidenceContext, control: Control): boolean {
-  return control.needs === "load-balancer-controller" && !deploysLoadBalancerController(ctx.config.deploy);
+/** Why Bulwark cannot see this control on this stack's target (its detail), or undefined when it can. */
+function notVerifiedDetail(ctx: EvidenceContext, control: Control): string | undefined {
+  if (awsSideElsewhere(ctx, control)) return CLUSTER_MADE_ELSEWHERE;
+  if (control.needs === "load-balancer-controller" && !deploysLoadBalancerController(ctx.config.deploy)) return LOAD_BALANCER_CONTROLLER_ELSEWHERE;
+  return undefined;
 }
 
 /** Maps a predicate's outcome to a status; organizational guidance is never enforced. */
@@ -42,8 +44,8 @@ export function statusOf(control: Control, outcome: CheckOutcome | undefined): S
 /** Runs every control's predicate; a predicate that throws counts as missing, with the error as detail. */
 export function evaluateControls(ctx: EvidenceContext, controls: readonly Control[] = CONTROLS): ControlResult[] {
   return controls.map((control) => {
-    if (awsSideElsewhere(ctx, control)) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: CLUSTER_MADE_ELSEWHERE };
-    if (componentElsewhere(ctx, control)) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: LOAD_BALANCER_CONTROLLER_ELSEWHERE };
+    const notVerified = notVerifiedDetail(ctx, control);
+    if (notVerified) return { control, status: "not-verified", evidence: [], verifiedBy: [], detail: notVerified };
     let outcome: CheckOutcome | undefined;
     if (control.check) {
       try {
