@@ -36,6 +36,7 @@
  */
 import type { CelInput } from "@bufbuild/cel";
 import { celMap, isCelError } from "@bufbuild/cel";
+import type { ReviewObject } from "./cel-library";
 import { celInputOf } from "./cel-library";
 import type { Binding, CompiledExpression, Outcome } from "./cel-expression";
 import { ConstraintMemos, TemplateCompileError, compileExpression, errorText } from "./cel-expression";
@@ -103,8 +104,11 @@ export interface EvaluationInput {
   readonly object: unknown;
   /** The constraint (converted with {@link toCelValue}); bound as `params`. */
   readonly constraint: CelInput;
-  /** `request` binding; built from the object when omitted. */
-  readonly request?: CelInput;
+  /**
+   * `request` binding, built from the object when omitted: a `ReviewObject` of the request's JSON (converted
+   * once per engine, only by an engine that reads it) or a value already converted with {@link toCelValue}.
+   */
+  readonly request?: CelInput | ReviewObject;
   /** The object's Namespace, when known. @default null */
   readonly namespaceObject?: CelInput;
   /**
@@ -351,7 +355,7 @@ class TemplateRun {
       object: celInputOf(input.object),
       oldObject: null,
       params: input.constraint,
-      request: input.request ?? requestFor(celInputOf(input.object)),
+      request: input.request === undefined ? requestFor(celInputOf(input.object)) : celInputOf(input.request),
       namespaceObject: input.namespaceObject ?? null,
       variables: celMap(this.values),
     };

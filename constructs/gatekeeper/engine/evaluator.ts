@@ -6,7 +6,8 @@
 import type { CelInput } from "@bufbuild/cel";
 import type { CompiledTemplate, ObjectMemo } from "./cel";
 import type { RequestUserInfo } from "./cel";
-import { ReviewObject, compileTemplate, requestFor, toCelValue } from "./cel";
+import { ReviewObject, compileTemplate, toCelValue } from "./cel";
+import { requestJsonFor } from "./request";
 import type { ExpansionTemplateObject } from "./expansion";
 import { expandObject, splitApiVersion } from "./expansion";
 import type { ConstraintMatch, MatchSubject } from "./match";
@@ -157,14 +158,14 @@ export class PolicySet {
 
   private evaluateOne(object: K8sObject, options: EvaluateOptions, prefix: string, override: Enforcement | undefined): Violation[] {
     const subject = subjectOf(object, options);
-    let request: CelInput | undefined;
+    let request: ReviewObject | undefined;
     const review = new ReviewObject(object);
     // Templates evaluated on this object share the variables they compute alike (e.g. the container list).
     const memo: ObjectMemo = new Map();
     const violations: Violation[] = [];
     for (const constraint of this.candidatesFor(subject.kind)) {
       if (!constraintMatches(constraint.match, subject)) continue;
-      request ??= requestFor(object, options.userInfo);
+      request ??= new ReviewObject(requestJsonFor(object, options.userInfo));
       // Each engine converts the object once, when it first needs it.
       const messages = constraint.template.evaluate({ object: review, constraint: constraint.celConstraint, request, memo });
       for (const message of messages) {

@@ -20,10 +20,15 @@ export interface RequestUserInfo {
 
 /** The `request` binding of an offline review: a CREATE of the object, by an unnamed user unless `userInfo` says. */
 export function requestFor(object: unknown, userInfo?: RequestUserInfo): CelInput {
+  return toCelValue(requestJsonFor(object, userInfo));
+}
+
+/** {@link requestFor} as decoded JSON, for a `ReviewObject` (each engine converts it only if it reads it). */
+export function requestJsonFor(object: unknown, userInfo?: RequestUserInfo): Record<string, unknown> {
   const metadata = fieldOf(object, "metadata");
   const apiVersion = String(fieldOf(object, "apiVersion") ?? "");
   const slash = apiVersion.indexOf("/");
-  return toCelValue({
+  return {
     operation: "CREATE",
     kind: {
       group: slash < 0 ? "" : apiVersion.slice(0, slash),
@@ -34,5 +39,5 @@ export function requestFor(object: unknown, userInfo?: RequestUserInfo): CelInpu
     name: String(fieldOf(metadata, "name") ?? ""),
     userInfo: { username: userInfo?.username ?? "", groups: [...(userInfo?.groups ?? [])] },
     dryRun: false,
-  });
+  };
 }
